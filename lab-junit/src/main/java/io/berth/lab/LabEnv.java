@@ -1,0 +1,233 @@
+package io.berth.lab;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running lab, driven through the {@code lab/lab} script: its addresses and files (the script's
+ * {@code LAB_*} env) and the faults tests need (restart, kill, stop, start, wipe, move a host).
+ */
+public final class LabEnv {
+
+    private static final long COMMAND_TIMEOUT_SECONDS = 180;
+
+    private final Path script;
+    private final String name;
+    private volatile Map<String, String> env;
+    private final Thread shutdownHook;
+    private boolean down;
+
+    private LabEnv(Path script, Map<String, String> env) {
+        this.script = script;
+        this.env = env;
+        this.name = require(env, "LAB_NAME");
+        // A test JVM killed by a timeout still tears its lab down.
+        this.shutdownHook = new Thread(this::downQuietly, "lab-down-" + name);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Brings up a fresh lab with its own name and subnet. */
+    public static LabEnv up(int workers, boolean tls) {
+        Path script = script();
+        List<String> args = new ArrayList<>(List.of("up", "--workers", Integer.toString(workers)));
+        if (tls) {
+            args.add("--tls");
+        }
+        return new LabEnv(script, parse(run(script, args)));
+    }
+
+    /** The lab script: system property {@code berth.lab.script}, else {@code lab/lab} in this or a parent directory. */
+    public static Path script() {
+        String configured = System.getProperty("berth.lab.script");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("lab/lab");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("lab/lab not found: set -Dberth.lab.script");
+    }
+
+    public String name() { return name; }
+    public String get(String key) { return require(env, key); }
+    public Map<String, String> env() { return env; }
+
+    public String zone() { return get("LAB_ZONE"); }
+    public String reverseZone() { return get("LAB_REVERSE_ZONE"); }
+    public String subnet() { return get("LAB_SUBNET"); }
+    public String pdnsApi() { return get("LAB_PDNS_API"); }
+    public String pdnsServerId() { return get("LAB_PDNS_SERVER_ID"); }
+    public Path pdnsKeyFile() { return Path.of(get("LAB_PDNS_KEY_FILE")); }
+    public String nameserver() { return get("LAB_NAMESERVER"); }
+    public String managerAddr() { return get("LAB_MANAGER_ADDR"); }
+    public String managerApi() { return get("LAB_MANAGER_API"); }
+    public String managerSock() { return get("LAB_MANAGER_SOCK"); }
+    public String joinAddr() { return get("LAB_JOIN_ADDR"); }
+    public Path joinTokenFile() { return Path.of(get("LAB_JOIN_TOKEN_FILE")); }
+    public String image() { return get("LAB_IMAGE"); }
+    public boolean tls() { return Boolean.parseBoolean(get("LAB_TLS")); }
+    public Path tlsCa() { return Path.of(get("LAB_TLS_CA")); }
+    public Path tlsCert() { return Path.of(get("LAB_TLS_CERT")); }
+    public Path tlsKey() { return Path.of(get("LAB_TLS_KEY")); }
+
+    /** The worker hosts' names, in order. */
+    public List<String> workers() {
+        String hosts = env.getOrDefault("LAB_HOSTS", "");
+        return hosts.isEmpty() ? List.of() : List.of(hosts.split(","));
+    }
+
+    /** One worker host as the lab describes it now. */
+    public Host host(String host) {
+        String prefix = "LAB_HOST_" + host.toUpperCase(Locale.ROOT) + "_";
+        return new Host(host, get(prefix + "ADDR"), get(prefix + "SOCK"), get(prefix + "NETNS"),
+                Path.of(get(prefix + "DATA_ROOT")));
+    }
+
+    /** A worker host: its address, its engine's socket ({@code unix://…}), its network namespace and data-root. */
+    public record Host(String name, String addr, String sock, String netns, Path dataRoot) {
+    }
+
+    public void addHost(String host) { command("add-host", host); }
+    public void removeHost(String host) { command("remove-host", host); }
+    /** Clean stop of a host's engine (or of {@code dns} / {@code manager}). */
+    public void stop(String host) { command("stop", host); }
+    public void start(String host) { command("start", host); }
+    /** A crash: engine, containerd, shims and tasks are SIGKILLed. */
+    public void kill(String host) { command("kill", host); }
+    /** A reboot: stop and start on the same data-root. */
+    public void restart(String host) { command("restart", host); }
+    /** A fresh disk: the stopped engine's data-root is deleted. */
+    public void wipe(String host) { command("wipe", host); }
+    public void setAddress(String host, String address) { command("set-address", host, address); }
+
+    /** Asks the lab's nameserver (a real query, with dig) for {@code name}'s records of {@code type}; empty if none. */
+    public List<String> resolve(String name, String type) {
+        String[] server = nameserver().split(":");
+        String out = run(Path.of("dig"), List.of("@" + server[0], "-p", server[1], "+short", "+tries=2", "+time=2",
+                name, type));
+        return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** Runs a command inside a host's network and UTS namespaces; returns its stdout, fails on a non-zero exit. */
+    public String exec(String host, String... command) {
+        return run(script, inHostArgs(host, command));
+    }
+
+    /** A process builder for a command inside a host, for tests that watch, signal or time the process. */
+    public ProcessBuilder inHost(String host, String... command) {
+        List<String> full = new ArrayList<>();
+        full.add(script.toString());
+        full.addAll(inHostArgs(host, command));
+        return new ProcessBuilder(full);
+    }
+
+    private List<String> inHostArgs(String host, String... command) {
+        List<String> args = new ArrayList<>(List.of("exec", host, "--"));
+        args.addAll(Arrays.asList(command));
+        return withLab(args);
+    }
+
+    private void command(String... args) {
+        run(script, withLab(new ArrayList<>(List.of(args))));
+        env = parse(run(script, withLab(new ArrayList<>(List.of("env")))));
+    }
+
+    private List<String> withLab(List<String> args) {
+        args.addAll(1, List.of("--lab", name));
+        return args;
+    }
+
+    /** Tears the lab down: every process, namespace, link, mount and directory it made. */
+    public synchronized void down() {
+        if (down) {
+            return;
+        }
+        run(script, List.of("down", "--lab", name));
+        down = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is what called us.
+        }
+    }
+
+    private void downQuietly() {
+        try {
+            down();
+        } catch (RuntimeException e) {
+            System.err.println("lab " + name + ": down failed: " + e.getMessage());
+        }
+    }
+
+    static Map<String, String> parse(String output) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : output.split("\n")) {
+            int eq = line.indexOf('=');
+            if (line.startsWith("LAB_") && eq > 0) {
+                values.put(line.substring(0, eq), line.substring(eq + 1).trim());
+            }
+        }
+        return Map.copyOf(values);
+    }
+
+    private static String require(Map<String, String> env, String key) {
+        String value = env.get(key);
+        if (value == null) {
+            throw new IllegalStateException("the lab's env has no " + key);
+        }
+        return value;
+    }
+
+    /** Runs the lab script (or another command); its stderr goes to ours, its stdout is returned. */
+    private static String run(Path script, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(script.toString());
+        command.addAll(args);
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+            if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("lab " + String.join(" ", args) + ": no answer in "
+                        + COMMAND_TIMEOUT_SECONDS + " s");
+            }
+            String out = stdout.join();
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("lab " + String.join(" ", args) + " exited " + process.exitValue()
+                        + (out.isBlank() ? "" : ": " + out.strip()));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + script, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running lab " + args, e);
+        }
+    }
+
+    private static String read(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.berth.lab;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Brings up one lab per {@link Lab} field before all tests of a class and registers its teardown with JUnit's
+ * store, which closes it after the class whether its tests passed, failed or the set-up itself broke.
+ */
+public final class LabExtension implements BeforeAllCallback {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LabExtension.class);
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        for (Class<?> type = context.getRequiredTestClass(); type != null; type = type.getSuperclass()) {
+            for (Field field : type.getDeclaredFields()) {
+                Lab lab = field.getAnnotation(Lab.class);
+                if (lab == null) {
+                    continue;
+                }
+                if (!Modifier.isStatic(field.getModifiers()) || field.getType() != LabEnv.class) {
+                    throw new ExtensionConfigurationException(
+                            "@Lab field " + field.getName() + " must be a static LabEnv");
+                }
+                LabEnv env = LabEnv.up(lab.workers(), lab.tls());
+                // The store closes what it holds when the class's context closes: teardown is never skipped.
+                context.getStore(NAMESPACE).put(field, (ExtensionContext.Store.CloseableResource) env::down);
+                field.setAccessible(true);
+                field.set(null, env);
+            }
+        }
+    }
+}
