@@ -1,0 +1,24 @@
+package io.berth.agent.config;
+
+/** A bad configuration: a one-line message that starts with the field (or variable) at fault and holds no secret. */
+public final class ConfigException extends RuntimeException {
+
+    private final String field;
+
+    /** {@code field: detail}. */
+    public ConfigException(String field, String detail) {
+        this(field, null, detail);
+    }
+
+    /** {@code field (VARIABLE): detail} when the value came from an environment variable, else {@code field: detail}. */
+    public ConfigException(String field, String variable, String detail) {
+        // Callers quote what they echo; this only guarantees the one line a launcher or Ansible shows.
+        super((field + (variable == null ? "" : " (" + variable + ")") + ": " + detail).replaceAll("[\\r\\n]+", " "));
+        this.field = field;
+    }
+
+    /** The field path (e.g. {@code dns.zone}, {@code swarm.joinAddrs[1]}), {@code config}, or a {@code BERTH_*} name. */
+    public String field() {
+        return field;
+    }
+}
