@@ -1,0 +1,162 @@
+package io.berth.agent.dns;
+
+import io.berth.agent.lifecycle.Step;
+import io.berth.agent.lifecycle.StepResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Registers this host's A record (and its PTR) under the agent's mark: reads both, then one PATCH per zone. */
+public final class RecordStep implements Step {
+
+    private final PowerDns dns;
+    private final String zone;
+    private final Optional<String> reverseZone;
+    private final String fqdn;
+    private final String address;
+    private final int ttl;
+    private final Mark mark;
+    private final boolean takeOver;
+
+    /**
+     * {@code fqdn} must lie in {@code zone} and, with a reverse zone, the address's reverse name in it.
+     * {@code takeOver}: replace RRsets another berth identity marked instead of failing.
+     */
+    public RecordStep(PowerDns dns, String zone, Optional<String> reverseZone, String fqdn, String address, int ttl,
+                      Mark mark, boolean takeOver) {
+        this.dns = dns;
+        this.zone = Names.absolute(zone);
+        this.reverseZone = reverseZone.map(Names::absolute);
+        this.fqdn = Names.absolute(fqdn);
+        this.address = address;
+        this.ttl = ttl;
+        this.mark = mark;
+        this.takeOver = takeOver;
+        if (!Names.inZone(this.fqdn, this.zone)) {
+            throw new IllegalArgumentException(this.fqdn + " is not inside zone " + this.zone);
+        }
+        if (!Names.isIpv4(address)) {
+            throw new IllegalArgumentException("not an IPv4 address: '" + address + "'");
+        }
+        if (ttl < 1) {
+            throw new IllegalArgumentException("ttl must be positive: " + ttl);
+        }
+        this.reverseZone.ifPresent(rz -> {
+            if (!Names.inZone(Names.reverseName(address), rz)) {
+                throw new IllegalArgumentException("reverse zone " + rz + " does not contain "
+                        + Names.reverseName(address) + " (the PTR of " + address + ")");
+            }
+        });
+    }
+
+    @Override
+    public String name() {
+        return "record";
+    }
+
+    @Override
+    public StepResult run(boolean dryRun) throws DnsException, InterruptedException {
+        RRset wantA = new RRset(fqdn, "A", ttl, List.of(address), Optional.of(mark.comment()));
+        Optional<RRset> a = dns.get(zone, fqdn, "A");
+        Optional<RRset> ptr = Optional.empty();
+        Optional<RRset> wantPtr = Optional.empty();
+        if (reverseZone.isPresent()) {
+            String reverseName = Names.reverseName(address);
+            ptr = dns.get(reverseZone.get(), reverseName, "PTR");
+            wantPtr = Optional.of(new RRset(reverseName, "PTR", ttl, List.of(fqdn), Optional.of(mark.comment())));
+        }
+
+        // Decide everything (conflicts throw here) before writing anything.
+        Map<String, List<RRsetChange>> patches = new LinkedHashMap<>();
+        List<String> said = new ArrayList<>();
+        decide(zone, a, wantA, takeOver, patches, said);
+        if (wantPtr.isPresent()) {
+            // The PTR of our own address is ours to take: another host that marked it no longer holds the
+            // address (a crashed VM whose IP was handed on), so its mark must not block this host.
+            decide(reverseZone.get(), ptr, wantPtr.get(), true, patches, said);
+            if (a.isPresent() && mark.isOurs(a.get().comment())) {
+                deleteOldPtrs(a.get(), patches, said);
+            }
+        }
+
+        Map<String, String> before = state(a, ptr);
+        Map<String, String> after = state(Optional.of(wantA), wantPtr);
+        if (patches.isEmpty()) {
+            return StepResult.unchanged(fqdn + " already registered: A " + address
+                    + wantPtr.map(p -> ", PTR " + p.name() + " " + fqdn).orElse(""), before);
+        }
+        if (!dryRun) {
+            for (Map.Entry<String, List<RRsetChange>> patch : patches.entrySet()) {
+                dns.patch(patch.getKey(), patch.getValue());
+            }
+        }
+        return StepResult.changed((dryRun ? "would have " : "") + String.join("; ", said), before, after);
+    }
+
+    /** Adds the change that turns {@code current} into {@code wanted}, if any, and says what it is. */
+    private void decide(String zone, Optional<RRset> current, RRset wanted, boolean mayTakeOver,
+                        Map<String, List<RRsetChange>> patches, List<String> said) throws RecordConflictException {
+        String what = wanted.type() + " " + wanted.name() + " " + wanted.joined();
+        if (current.isEmpty()) {
+            said.add("created " + what);
+        } else {
+            RRset old = current.get();
+            String was = " (was " + old.joined() + ", ttl " + old.ttl() + ")";
+            if (mark.isOurs(old.comment())) {
+                if (same(old, wanted)) {
+                    return;
+                }
+                said.add("updated " + what + was);
+            } else if (mark.isForeign(old.comment())) {
+                String other = Mark.identityOf(old.comment()).orElseThrow();
+                if (!mayTakeOver) {
+                    throw new RecordConflictException(wanted.name(), wanted.type(), other);
+                }
+                said.add("took over " + what + " from identity " + other + was);
+            } else {
+                said.add("adopted unmarked record " + what + was);
+            }
+        }
+        patches.computeIfAbsent(zone, z -> new ArrayList<>()).add(RRsetChange.replace(wanted));
+    }
+
+    /** Our A pointed elsewhere before: our PTRs of those old addresses go in the same reverse-zone PATCH. */
+    private void deleteOldPtrs(RRset ourA, Map<String, List<RRsetChange>> patches, List<String> said)
+            throws DnsException, InterruptedException {
+        String rz = reverseZone.orElseThrow();
+        for (String old : ourA.contents()) {
+            if (old.equals(address) || !Names.isIpv4(old) || !Names.inZone(Names.reverseName(old), rz)) {
+                continue;
+            }
+            String oldName = Names.reverseName(old);
+            Optional<RRset> oldPtr = dns.get(rz, oldName, "PTR");
+            if (oldPtr.isPresent() && mark.isOurs(oldPtr.get().comment())) {
+                patches.computeIfAbsent(rz, z -> new ArrayList<>()).add(RRsetChange.delete(oldName, "PTR"));
+                said.add("deleted our old PTR " + oldName + " " + oldPtr.get().joined());
+            }
+        }
+    }
+
+    /** Same records (DNS names compare without case), TTL and mark (a changed owner label is rewritten). */
+    private static boolean same(RRset old, RRset wanted) {
+        return lower(old.contents()).equals(lower(wanted.contents())) && old.ttl() == wanted.ttl()
+                && old.comment().equals(wanted.comment());
+    }
+
+    private static Set<String> lower(List<String> contents) {
+        return contents.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    }
+
+    /** {"A": "10.0.0.5", "PTR": "w1.zone."} for the diff; an absent RRset has no key. */
+    static Map<String, String> state(Optional<RRset> a, Optional<RRset> ptr) {
+        Map<String, String> state = new LinkedHashMap<>();
+        a.ifPresent(rrset -> state.put("A", rrset.joined()));
+        ptr.ifPresent(rrset -> state.put("PTR", rrset.joined()));
+        return state;
+    }
+}

@@ -1,0 +1,170 @@
+package io.berth.agent.dns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.berth.agent.lifecycle.StepResult;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** RecordStep's decisions against an in-memory PowerDNS. */
+class RecordStepTest {
+
+    static final String ZONE = "lab.test.";
+    static final String REV = "0.0.10.in-addr.arpa.";
+    static final String FQDN = "w1.lab.test.";
+    static final String PTR_NAME = "5.0.0.10.in-addr.arpa.";
+    static final Mark MARK = new Mark("pool-blue", MarkTest.ID);
+    static final Optional<Comment> OURS = Optional.of(MARK.comment());
+    static final Optional<Comment> FOREIGN = Optional.of(new Comment("berth identity " + MarkTest.OTHER, "pool-green"));
+
+    final FakePowerDns dns = new FakePowerDns().zone(ZONE).zone(REV);
+
+    RecordStep step(String address, boolean takeOver) {
+        return new RecordStep(dns, ZONE, Optional.of(REV), FQDN, address, 60, MARK, takeOver);
+    }
+
+    static RRset a(String address, Optional<Comment> comment) {
+        return new RRset(FQDN, "A", 60, List.of(address), comment);
+    }
+
+    static RRset ptr(String name, String target, Optional<Comment> comment) {
+        return new RRset(name, "PTR", 60, List.of(target), comment);
+    }
+
+    @Test
+    void absentRecordsAreCreatedWithOnePatchPerZone() throws Exception {
+        dns.put(ZONE, new RRset("other.lab.test.", "A", 60, List.of("10.0.0.9"), Optional.empty()));
+        StepResult result = step("10.0.0.5", false).run(false);
+
+        assertTrue(result.changed());
+        assertEquals(Map.of(), result.before());
+        assertEquals(Map.of("A", "10.0.0.5", "PTR", FQDN), result.after());
+        assertEquals(List.of(ZONE + " " + FQDN + " A", REV + " " + PTR_NAME + " PTR"), dns.gets);
+        assertEquals(List.of(
+                new FakePowerDns.Patch(ZONE, List.of(RRsetChange.replace(a("10.0.0.5", OURS)))),
+                new FakePowerDns.Patch(REV, List.of(RRsetChange.replace(ptr(PTR_NAME, FQDN, OURS))))), dns.patches);
+        assertEquals(2, dns.size(ZONE), "the other record is still there");
+    }
+
+    @Test
+    void rerunIsUnchangedAndSendsNoPatch() throws Exception {
+        step("10.0.0.5", false).run(false);
+        dns.patches.clear();
+        dns.gets.clear();
+
+        StepResult again = step("10.0.0.5", false).run(false);
+        assertFalse(again.changed());
+        assertTrue(again.message().contains("already registered"), again.message());
+        assertEquals(Map.of("A", "10.0.0.5", "PTR", FQDN), again.before());
+        assertEquals(List.of(), dns.patches);
+        assertEquals(2, dns.gets.size());
+    }
+
+    @Test
+    void ourRecordWithAnotherAddressIsReplacedAndOurOldPtrDeletedInTheSameReversePatch() throws Exception {
+        dns.put(ZONE, a("10.0.0.9", OURS)).put(REV, ptr("9.0.0.10.in-addr.arpa.", FQDN, OURS));
+        StepResult result = step("10.0.0.5", false).run(false);
+
+        assertTrue(result.changed());
+        assertEquals(Map.of("A", "10.0.0.9"), result.before());
+        assertEquals(2, dns.patches.size());
+        assertEquals(new FakePowerDns.Patch(REV, List.of(RRsetChange.replace(ptr(PTR_NAME, FQDN, OURS)),
+                RRsetChange.delete("9.0.0.10.in-addr.arpa.", "PTR"))), dns.patches.get(1));
+        assertEquals(Optional.empty(), dns.rrset(REV, "9.0.0.10.in-addr.arpa.", "PTR"));
+        assertTrue(result.message().contains("deleted our old PTR 9.0.0.10.in-addr.arpa."), result.message());
+    }
+
+    @Test
+    void someoneElsesOldPtrIsLeftAlone() throws Exception {
+        dns.put(ZONE, a("10.0.0.9", OURS)).put(REV, ptr("9.0.0.10.in-addr.arpa.", "x.lab.test.", Optional.empty()));
+        step("10.0.0.5", false).run(false);
+        assertTrue(dns.rrset(REV, "9.0.0.10.in-addr.arpa.", "PTR").isPresent());
+    }
+
+    @Test
+    void driftInTtlOrOwnerLabelIsRepaired() throws Exception {
+        dns.put(ZONE, new RRset(FQDN, "A", 300, List.of("10.0.0.5"), OURS))
+                .put(REV, ptr(PTR_NAME, FQDN, Optional.of(new Comment(MARK.comment().content(), "old-label"))));
+        StepResult result = step("10.0.0.5", false).run(false);
+        assertTrue(result.changed());
+        assertEquals(a("10.0.0.5", OURS), dns.rrset(ZONE, FQDN, "A").orElseThrow());
+        assertEquals(ptr(PTR_NAME, FQDN, OURS), dns.rrset(REV, PTR_NAME, "PTR").orElseThrow());
+    }
+
+    @Test
+    void unmarkedRecordsAreAdopted() throws Exception {
+        dns.put(ZONE, a("10.0.0.5", Optional.of(new Comment("by hand", "ops"))));
+        StepResult result = step("10.0.0.5", false).run(false);
+        assertTrue(result.message().contains("adopted unmarked record A " + FQDN), result.message());
+        assertEquals(OURS, dns.rrset(ZONE, FQDN, "A").orElseThrow().comment());
+    }
+
+    @Test
+    void foreignMarkIsAConflictAndNothingIsWritten() throws Exception {
+        dns.put(ZONE, a("10.0.0.7", FOREIGN));
+        RecordConflictException e = assertThrows(RecordConflictException.class, () -> step("10.0.0.5", false).run(false));
+        assertTrue(e.getMessage().contains(FQDN) && e.getMessage().contains(MarkTest.OTHER), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertEquals(MarkTest.OTHER, e.otherIdentity());
+        assertEquals(List.of(), dns.patches);
+    }
+
+    @Test
+    void aForeignPtrOfOurOwnAddressIsTakenOverItsHostNoLongerHoldsTheAddress() throws Exception {
+        dns.put(REV, ptr(PTR_NAME, "w9.lab.test.", FOREIGN));
+        StepResult result = step("10.0.0.5", false).run(false);
+        assertTrue(result.message().contains("took over PTR " + PTR_NAME), result.message());
+        assertEquals(ptr(PTR_NAME, FQDN, OURS), dns.rrset(REV, PTR_NAME, "PTR").orElseThrow());
+    }
+
+    @Test
+    void aForeignARecordStopsThePtrToo() throws Exception {
+        dns.put(ZONE, a("10.0.0.7", FOREIGN));
+        assertThrows(RecordConflictException.class, () -> step("10.0.0.5", false).run(false));
+        assertEquals(List.of(), dns.patches, "nothing written, the PTR neither");
+    }
+
+    @Test
+    void takeOverReplacesForeignRecords() throws Exception {
+        dns.put(ZONE, a("10.0.0.7", FOREIGN)).put(REV, ptr(PTR_NAME, "w9.lab.test.", FOREIGN));
+        StepResult result = step("10.0.0.5", true).run(false);
+        assertTrue(result.message().contains("took over A " + FQDN), result.message());
+        assertEquals(a("10.0.0.5", OURS), dns.rrset(ZONE, FQDN, "A").orElseThrow());
+        assertEquals(ptr(PTR_NAME, FQDN, OURS), dns.rrset(REV, PTR_NAME, "PTR").orElseThrow());
+    }
+
+    @Test
+    void dryRunSaysWhatWouldChangeAndSendsNothing() throws Exception {
+        dns.put(ZONE, a("10.0.0.9", OURS));
+        StepResult result = step("10.0.0.5", false).run(true);
+        assertTrue(result.changed());
+        assertTrue(result.message().startsWith("would have "), result.message());
+        assertEquals(Map.of("A", "10.0.0.9"), result.before());
+        assertEquals(Map.of("A", "10.0.0.5", "PTR", FQDN), result.after());
+        assertEquals(List.of(), dns.patches);
+        assertEquals(a("10.0.0.9", OURS), dns.rrset(ZONE, FQDN, "A").orElseThrow());
+    }
+
+    @Test
+    void withoutReverseZoneOnlyTheARecordIsTouched() throws Exception {
+        StepResult result = new RecordStep(dns, ZONE, Optional.empty(), FQDN, "10.0.0.5", 60, MARK, false).run(false);
+        assertEquals(Map.of("A", "10.0.0.5"), result.after());
+        assertEquals(1, dns.gets.size());
+        assertEquals(1, dns.patches.size());
+    }
+
+    @Test
+    void inputsOutsideTheirZonesAreRejectedUpFront() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step("10.0.1.5", false));
+        assertEquals("reverse zone 0.0.10.in-addr.arpa. does not contain 5.1.0.10.in-addr.arpa. (the PTR of 10.0.1.5)",
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new RecordStep(dns, ZONE, Optional.empty(), "w1.other.test", "10.0.0.5", 60, MARK, false));
+        assertThrows(IllegalArgumentException.class, () -> step("10.0.0.500", false));
+    }
+}
