@@ -1,16 +1,48 @@
 package io.berth.agent;
 
+import io.berth.agent.config.ConfigException;
+import io.berth.agent.lifecycle.BootCommand;
+import io.berth.agent.lifecycle.ShutdownCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** berth-agent's entry point. */
 @Command(name = "berth-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Registers this worker's DNS record and joins the Swarm at boot; drains, leaves and "
-                + "deregisters at shutdown.")
+        subcommands = {BootCommand.class, ShutdownCommand.class},
+        description = {
+            "The Berth agent of one Docker Swarm worker. At boot it registers the host's own PowerDNS record "
+                    + "and joins the Swarm; at shutdown it drains the node, waits until its tasks run elsewhere, "
+                    + "leaves, removes the node and deletes the record.",
+            "Configuration: --config PATH, else /etc/berth/agent.yml, else /run/config/berth/agent.yml; "
+                    + "BERTH_* environment variables override single keys."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:the operation failed", "2:bad usage or configuration"})
 public final class Main {
 
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(execute(args));
+    }
+
+    /** Runs one command line; exit codes: 0 done, 1 failed, 2 bad usage or config. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((error, line, parsed) -> {
+            if (error instanceof ConfigException config) {
+                Log.error(config.getMessage());
+                return USAGE;
+            }
+            Log.error(line.getCommandName() + " failed: " + oneLine(error));
+            return FAILED;
+        });
+        return cli.execute(args);
+    }
+
+    private static String oneLine(Throwable error) {
+        String message = error.getMessage();
+        return message == null ? error.getClass().getSimpleName() : message.strip().lines().findFirst().orElse("");
     }
 
     /** The version Maven wrote into the jar's manifest. */

@@ -28,7 +28,7 @@ public final class LabExtension implements BeforeAllCallback {
                 }
                 LabEnv env = LabEnv.up(lab.workers(), lab.tls());
                 // The store closes what it holds when the class's context closes: teardown is never skipped.
-                context.getStore(NAMESPACE).put(field, (ExtensionContext.Store.CloseableResource) env::down);
+                context.getStore(NAMESPACE).put(field, (AutoCloseable) env::down);
                 field.setAccessible(true);
                 field.set(null, env);
             }

@@ -6,7 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
 /**
- * Capped exponential backoff with full jitter, bounded by a deadline: the one retry loop of the agent
+ * Capped exponential backoff with jitter (each wait drawn from half to all of the current step), bounded by a deadline: the one retry loop of the agent
  * (a fleet booting together must not hammer PowerDNS or the managers in lock-step).
  */
 public final class Retry {

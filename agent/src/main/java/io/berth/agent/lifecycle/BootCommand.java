@@ -1,0 +1,73 @@
+package io.berth.agent.lifecycle;
+
+import io.berth.agent.AgentOptions;
+import io.berth.agent.Log;
+import io.berth.agent.config.AgentConfig;
+import io.berth.agent.dns.RecordStep;
+import io.berth.agent.retry.Deadline;
+import io.berth.agent.swarm.ActivateStep;
+import io.berth.agent.swarm.JoinStep;
+import io.berth.agent.swarm.LabelStep;
+import io.berth.agent.swarm.StaleNodeStep;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** berth-agent boot: register this host's record and join the Swarm. */
+@Command(name = "boot", mixinStandardHelpOptions = true,
+        description = {
+            "Waits for the local engine, registers this host's A record (and PTR) in PowerDNS, joins the Swarm "
+                    + "as a worker (held drained when swarm.activateWhenReady), labels its node, removes its own "
+                    + "stale Down node, and activates it once its record resolves and the node is Ready.",
+            "Every step checks first: a rerun changes nothing and says so."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every step done", "1:a step failed (the others still ran)", "2:bad usage or config"})
+public final class BootCommand implements Callable<Integer> {
+
+    /** How long boot waits for the local engine to answer. */
+    static final Duration ENGINE_WAIT = Duration.ofSeconds(60);
+    /** How long boot waits for its record to resolve and its node to be Ready before activating. */
+    static final Duration READY_WAIT = Duration.ofSeconds(60);
+
+    @Mixin
+    AgentOptions options;
+
+    @Option(names = "--take-over",
+            description = "Replace a record another host's agent marked as its own (after a host was renamed).")
+    boolean takeOver;
+
+    @Override
+    public Integer call() throws Exception {
+        AgentConfig config = options.load();
+        try (ActionLock lock = ActionLock.take(config.stateDir(), "boot", Instant.now().plus(ENGINE_WAIT));
+             Session session = new Session(config, options.dryRun, Duration.ofSeconds(10))) {
+            session.engine.awaitUp(Instant.now().plus(ENGINE_WAIT));
+            session.journal.begin("boot");
+            Log.info("boot " + session.host.fqdn() + " at " + session.host.address()
+                    + " (identity " + session.host.identity() + ")" + (options.dryRun ? " [dry run]" : ""));
+            List<StepsRunner.Outcome> outcomes = new StepsRunner(session.journal, options.dryRun).run(plan(session));
+            Log.debug("calls: " + session.calls());
+            return Report.exitCode("boot", outcomes, session.journal, options.dryRun);
+        }
+    }
+
+    /** Boot's steps, in order; activation needs the record and the labels (its identity label) in place. */
+    List<StepsRunner.Planned> plan(Session s) {
+        AgentConfig.Swarm swarm = s.config.swarm();
+        AgentConfig.Dns dns = s.config.dns();
+        Deadline ready = Deadline.of(READY_WAIT);
+        return List.of(
+                StepsRunner.Planned.of(new RecordStep(s.dns, dns.zone(), dns.reverseZone(), s.host.fqdn(),
+                        s.host.address(), dns.ttl(), s.mark, takeOver)),
+                StepsRunner.Planned.of(new JoinStep(s.engine, swarm.joinAddrs(), swarm.joinTokenFile(),
+                        s.host.address(), swarm.activateWhenReady(), s.journal)),
+                StepsRunner.Planned.of(new LabelStep(s.managers, s.journal, swarm.labels(), s.host.identity()), "join"),
+                StepsRunner.Planned.of(new StaleNodeStep(s.managers, s.journal, s.host.identity()), "join", "labels"),
+                StepsRunner.Planned.of(new ActivateStep(s.managers, s.journal, s::recordNotResolving,
+                        ready.forWaiting()), "record", "join", "labels"));
+    }
+}

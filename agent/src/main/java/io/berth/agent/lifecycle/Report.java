@@ -1,0 +1,30 @@
+package io.berth.agent.lifecycle;
+
+import io.berth.agent.Log;
+import java.util.List;
+
+/** The last line of boot or shutdown, and its exit code. */
+final class Report {
+
+    private Report() {
+    }
+
+    /** 0 when every step succeeded (the action is then journaled complete), else 1 naming what was not done. */
+    static int exitCode(String action, List<StepsRunner.Outcome> outcomes, Journal journal, boolean dryRun) {
+        List<String> failed = outcomes.stream()
+                .filter(o -> o.status() != StepsRunner.Status.OK)
+                .map(o -> o.step() + " (" + o.error() + ")")
+                .toList();
+        long changed = outcomes.stream().filter(StepsRunner.Outcome::changed).count();
+        if (!failed.isEmpty()) {
+            Log.error(action + " incomplete: not done: " + String.join("; ", failed));
+            return 1;
+        }
+        if (!dryRun) {
+            journal.complete();
+        }
+        Log.info(action + (dryRun ? " dry run: " + changed + " step(s) would change"
+                : changed == 0 ? ": nothing to do, already done" : " done: " + changed + " step(s) changed"));
+        return 0;
+    }
+}

@@ -1,0 +1,93 @@
+package io.berth.agent.lifecycle;
+
+import io.berth.agent.Log;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs boot's or shutdown's steps in order, journaling each one done. A failed step does not stop the run:
+ * the steps that require it are skipped, the others still run, and every outcome is reported.
+ */
+public final class StepsRunner {
+
+    /** A step and the names of the steps it needs to have succeeded. */
+    public record Planned(Step step, Set<String> requires) {
+        public static Planned of(Step step, String... requires) {
+            return new Planned(step, Set.of(requires));
+        }
+    }
+
+    /** How one step ended. */
+    public enum Status { OK, FAILED, SKIPPED }
+
+    /** One step's outcome: its result when it ran, else why not. */
+    public record Outcome(String step, Status status, StepResult result, String error) {
+        public boolean changed() {
+            return result != null && result.changed();
+        }
+    }
+
+    private final Journal journal;
+    private final boolean dryRun;
+
+    public StepsRunner(Journal journal, boolean dryRun) {
+        this.journal = journal;
+        this.dryRun = dryRun;
+    }
+
+    public List<Outcome> run(List<Planned> plan) throws InterruptedException {
+        List<Outcome> outcomes = new ArrayList<>();
+        Set<String> failed = new HashSet<>();
+        Set<String> wouldChange = new HashSet<>();
+        for (Planned planned : plan) {
+            String name = planned.step().name();
+            List<String> missing = planned.requires().stream().filter(failed::contains).sorted().toList();
+            if (!missing.isEmpty()) {
+                failed.add(name);
+                String why = "skipped: needs " + String.join(", ", missing);
+                Log.step(Log.Level.WARN, name, why);
+                outcomes.add(new Outcome(name, Status.SKIPPED, null, why));
+                continue;
+            }
+            // A dry run cannot check a step against a state an earlier step only would have made.
+            List<String> pending = planned.requires().stream().filter(wouldChange::contains).sorted().toList();
+            if (!pending.isEmpty()) {
+                wouldChange.add(name);
+                StepResult result = StepResult.changed("would run after " + String.join(", ", pending), null, null);
+                Log.step(Log.Level.INFO, name, "changed: " + result.message());
+                outcomes.add(new Outcome(name, Status.OK, result, null));
+                continue;
+            }
+            try {
+                StepResult result = planned.step().run(dryRun);
+                if (dryRun && result.changed()) {
+                    wouldChange.add(name);
+                }
+                Log.step(Log.Level.INFO, name, (result.changed() ? "changed: " : "ok: ") + result.message());
+                if (!dryRun) {
+                    journal.stepDone(name);
+                }
+                outcomes.add(new Outcome(name, Status.OK, result, null));
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                failed.add(name);
+                String why = describe(e);
+                Log.step(Log.Level.ERROR, name, why);
+                outcomes.add(new Outcome(name, Status.FAILED, null, why));
+            }
+        }
+        return outcomes;
+    }
+
+    /** One line: the exception's own message (they are written to be read), else its type. */
+    static String describe(Exception e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return message.strip().lines().findFirst().orElse(message);
+    }
+}

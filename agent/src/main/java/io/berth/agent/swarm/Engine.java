@@ -1,0 +1,104 @@
+package io.berth.agent.swarm;
+
+import com.github.dockerjava.api.model.LocalNodeState;
+import com.github.dockerjava.api.model.SwarmInfo;
+import io.berth.agent.config.AgentConfig;
+import io.berth.agent.retry.Retry;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** This host's own Docker engine: is it up, is it in a Swarm, join it, leave. */
+public final class Engine implements AutoCloseable {
+
+    private final DockerConnection connection;
+    private int calls;
+
+    public Engine(DockerConnection connection) {
+        this.connection = connection;
+    }
+
+    public static Engine open(URI endpoint, Duration timeout) {
+        return new Engine(DockerConnection.open(endpoint, Optional.empty(), timeout));
+    }
+
+    public URI endpoint() {
+        return connection.endpoint();
+    }
+
+    /** Waits (bounded backoff) until the engine answers; throws naming the endpoint when it never does. */
+    public void awaitUp(Instant deadline) throws Exception {
+        try {
+            new Retry(Duration.ofMillis(100), Duration.ofSeconds(1)).until(deadline, e -> true, () -> {
+                calls++;
+                return connection.client().pingCmd().exec();
+            });
+        } catch (Exception e) {
+            throw new SwarmException("the local engine at " + connection.endpoint() + " did not answer: "
+                    + Swarm.describe(e), true);
+        }
+    }
+
+    /** The engine's view of its Swarm membership. */
+    public SwarmInfo swarm() throws SwarmException {
+        try {
+            calls++;
+            SwarmInfo swarm = connection.client().infoCmd().exec().getSwarm();
+            return swarm == null ? new SwarmInfo().withLocalNodeState(LocalNodeState.INACTIVE) : swarm;
+        } catch (RuntimeException e) {
+            throw new SwarmException("the local engine at " + connection.endpoint() + " did not answer: "
+                    + Swarm.describe(e), true);
+        }
+    }
+
+    /** Whether this engine is an active Swarm member, and with which node id. */
+    public Optional<String> nodeId() throws SwarmException {
+        SwarmInfo swarm = swarm();
+        return swarm.getLocalNodeState() == LocalNodeState.ACTIVE
+                ? Optional.ofNullable(swarm.getNodeID()) : Optional.empty();
+    }
+
+    /**
+     * Joins as a worker through {@code joinAddr}. docker-java's join command lacks {@code Availability}, so this
+     * one call goes through the raw client. The token is read here, used once and never put in a message.
+     */
+    public void join(AgentConfig.HostPort joinAddr, Path tokenFile, String advertiseAddr, boolean held)
+            throws IOException {
+        String token = Files.readString(tokenFile).strip();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ListenAddr", "0.0.0.0:2377");
+        body.put("AdvertiseAddr", advertiseAddr);
+        body.put("RemoteAddrs", List.of(joinAddr.toString()));
+        body.put("JoinToken", token);
+        body.put("Availability", held ? "drain" : "active");
+        calls++;
+        try {
+            connection.send("POST", "/swarm/join", body);
+        } catch (DockerConnection.EngineException e) {
+            throw new DockerConnection.EngineException(e.status(), e.getMessage().replace(token, "<token>"));
+        }
+    }
+
+    /** Leaves the Swarm; {@code force} is needed (and dangerous) only on a manager. */
+    public void leave(boolean force) {
+        calls++;
+        connection.client().leaveSwarmCmd().withForceEnabled(force).exec();
+    }
+
+    /** Engine API requests sent so far (benchmarks report them). */
+    public int calls() {
+        return calls;
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+}

@@ -1,0 +1,87 @@
+package io.berth.agent.swarm;
+
+import com.github.dockerjava.api.model.LocalNodeState;
+import io.berth.agent.config.AgentConfig.HostPort;
+import io.berth.agent.lifecycle.Journal;
+import io.berth.agent.lifecycle.Step;
+import io.berth.agent.lifecycle.StepResult;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Joins this host's engine to the Swarm as a worker, held out of scheduling when asked, unless it is in already. */
+public final class JoinStep implements Step {
+
+    private static final int PROBE_TIMEOUT_MILLIS = 1000;
+
+    private final Engine engine;
+    private final List<HostPort> joinAddrs;
+    private final Path tokenFile;
+    private final String advertiseAddr;
+    private final boolean hold;
+    private final Journal journal;
+
+    public JoinStep(Engine engine, List<HostPort> joinAddrs, Path tokenFile, String advertiseAddr, boolean hold,
+                    Journal journal) {
+        this.engine = engine;
+        this.joinAddrs = joinAddrs;
+        this.tokenFile = tokenFile;
+        this.advertiseAddr = advertiseAddr;
+        this.hold = hold;
+        this.journal = journal;
+    }
+
+    @Override
+    public String name() {
+        return "join";
+    }
+
+    @Override
+    public StepResult run(boolean dryRun) throws Exception {
+        Optional<String> current = engine.nodeId();
+        if (current.isPresent()) {
+            journal.put("nodeId", current.get());
+            return StepResult.unchanged("already in the Swarm as node " + current.get(), Map.of("node", current.get()));
+        }
+        LocalNodeState state = engine.swarm().getLocalNodeState();
+        if (state == LocalNodeState.PENDING || state == LocalNodeState.LOCKED || state == LocalNodeState.ERROR) {
+            throw new SwarmException("the local engine is in Swarm state " + state + ": not joining over it", false);
+        }
+        Map<String, Object> before = Map.of("node", "none");
+        if (dryRun) {
+            return StepResult.changed("would join through " + joinAddrs.get(0) + (hold ? " held (drain)" : ""),
+                    before, Map.of("node", "new", "availability", hold ? "drain" : "active"));
+        }
+        HostPort through = firstAnswering();
+        // One attempt: a join that fails half way leaves the engine retrying in the background (state pending).
+        engine.join(through, tokenFile, advertiseAddr, hold);
+        String nodeId = engine.nodeId().orElseThrow(
+                () -> new SwarmException("joined through " + through + " but the engine reports no node id", false));
+        journal.put("nodeId", nodeId);
+        journal.put("hold", hold ? "join" : null);
+        return StepResult.changed("joined through " + through + " as node " + nodeId + (hold ? ", held (drain)" : ""),
+                before, Map.of("node", nodeId, "availability", hold ? "drain" : "active"));
+    }
+
+    /**
+     * The first join address that accepts a TCP connection. Asking the engine to join a dead address makes it
+     * block and then keep trying in the background, which would also block a join through a live one.
+     */
+    private HostPort firstAnswering() throws SwarmException {
+        List<String> dead = new ArrayList<>();
+        for (HostPort addr : joinAddrs) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(addr.host(), addr.port()), PROBE_TIMEOUT_MILLIS);
+                return addr;
+            } catch (IOException e) {
+                dead.add(addr + " (" + Swarm.describe(e) + ")");
+            }
+        }
+        throw new SwarmException("no join address answered: " + String.join(", ", dead), true);
+    }
+}

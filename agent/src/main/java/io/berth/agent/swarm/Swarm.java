@@ -1,0 +1,49 @@
+package io.berth.agent.swarm;
+
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.SwarmNode;
+
+/** Small shared facts about Swarm objects and errors. */
+final class Swarm {
+
+    /** The node label that ties a Swarm node to the host identity that created it. */
+    static final String IDENTITY_LABEL = "berth.identity";
+
+    private Swarm() {
+    }
+
+    /** One line for an exception: the engine's own message, else the innermost cause. */
+    static String describe(Throwable error) {
+        if (error instanceof DockerException docker) {
+            return docker.getHttpStatus() + " " + firstLine(docker.getMessage());
+        }
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null ? root.getClass().getSimpleName() : firstLine(message);
+    }
+
+    /** docker-java's messages are "Status 404: {"message":"…"}" with the JSON on one line; keep it short. */
+    private static String firstLine(String text) {
+        String line = text.strip().lines().findFirst().orElse("");
+        int json = line.indexOf("{\"message\":\"");
+        if (json >= 0) {
+            String inner = line.substring(json + 12);
+            int end = inner.lastIndexOf("\"}");
+            return end >= 0 ? inner.substring(0, end) : inner;
+        }
+        return line;
+    }
+
+    static String state(SwarmNode node) {
+        return node.getStatus() == null || node.getStatus().getState() == null
+                ? "unknown" : node.getStatus().getState().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static String availability(SwarmNode node) {
+        return node.getSpec() == null || node.getSpec().getAvailability() == null
+                ? "unknown" : node.getSpec().getAvailability().name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,16 @@
+package io.berth.agent.swarm;
+
+/** The Swarm or an engine could not do what a step needed; {@code transientFailure} means a retry may work. */
+public final class SwarmException extends Exception {
+
+    private final boolean transientFailure;
+
+    public SwarmException(String message, boolean transientFailure) {
+        super(message);
+        this.transientFailure = transientFailure;
+    }
+
+    public boolean transientFailure() {
+        return transientFailure;
+    }
+}
