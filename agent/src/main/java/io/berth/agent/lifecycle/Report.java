@@ -10,21 +10,23 @@ final class Report {
     }
 
     /** 0 when every step succeeded (the action is then journaled complete), else 1 naming what was not done. */
-    static int exitCode(String action, List<StepsRunner.Outcome> outcomes, Journal journal, boolean dryRun) {
+    static int exitCode(String action, List<StepsRunner.Outcome> outcomes, Session session, boolean dryRun) {
+        Journal journal = session.journal();
         List<String> failed = outcomes.stream()
                 .filter(o -> o.status() != StepsRunner.Status.OK)
                 .map(o -> o.step() + " (" + o.error() + ")")
                 .toList();
         long changed = outcomes.stream().filter(StepsRunner.Outcome::changed).count();
         if (!failed.isEmpty()) {
-            Log.error(action + " incomplete: not done: " + String.join("; ", failed));
+            Log.error(action + " incomplete: not done: " + String.join("; ", failed) + " [" + session.calls() + "]");
             return 1;
         }
         if (!dryRun) {
             journal.complete();
         }
         Log.info(action + (dryRun ? " dry run: " + changed + " step(s) would change"
-                : changed == 0 ? ": nothing to do, already done" : " done: " + changed + " step(s) changed"));
+                : changed == 0 ? ": nothing to do, already done" : " done: " + changed + " step(s) changed")
+                + " [" + session.calls() + "]");
         return 0;
     }
 }

@@ -60,12 +60,14 @@ public final class StepsRunner {
                 outcomes.add(new Outcome(name, Status.OK, result, null));
                 continue;
             }
+            long start = System.nanoTime();
             try {
                 StepResult result = planned.step().run(dryRun);
                 if (dryRun && result.changed()) {
                     wouldChange.add(name);
                 }
-                Log.step(Log.Level.INFO, name, (result.changed() ? "changed: " : "ok: ") + result.message());
+                Log.step(Log.Level.INFO, name, (result.changed() ? "changed: " : "ok: ") + result.message()
+                        + took(start));
                 if (!dryRun) {
                     journal.stepDone(name);
                 }
@@ -75,11 +77,15 @@ public final class StepsRunner {
             } catch (Exception e) {
                 failed.add(name);
                 String why = describe(e);
-                Log.step(Log.Level.ERROR, name, why);
+                Log.step(Log.Level.ERROR, name, why + took(start));
                 outcomes.add(new Outcome(name, Status.FAILED, null, why));
             }
         }
         return outcomes;
+    }
+
+    private static String took(long startNanos) {
+        return String.format(java.util.Locale.ROOT, " (%.2f s)", (System.nanoTime() - startNanos) / 1e9);
     }
 
     /** One line: the exception's own message (they are written to be read), else its type. */
