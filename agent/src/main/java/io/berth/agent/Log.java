@@ -32,9 +32,8 @@ public final class Log {
     public static void configure(Level level, Format shape) {
         threshold = level;
         format = shape;
-        // The libraries (docker-java, httpclient) log through java.util.logging: only their warnings, unless debugging.
-        java.util.logging.Logger.getLogger("").setLevel(
-                level == Level.DEBUG ? java.util.logging.Level.FINE : java.util.logging.Level.WARNING);
+        // The libraries (docker-java, httpclient, Helidon) log through java.util.logging: only their warnings.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     }
 
     /** Tests capture the log. */

@@ -123,6 +123,29 @@ public final class LabEnv {
         return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 
+    /** Sends one PATCH to a zone through the lab's PowerDNS API (the key read from its file); fails unless 204. */
+    public void pdnsPatch(String zone, String body) {
+        try {
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(pdnsApi() + "/api/v1/servers/" + pdnsServerId() + "/zones/" + zone))
+                    .header("X-API-Key", Files.readString(pdnsKeyFile()).strip())
+                    .header("Content-Type", "application/json")
+                    .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                    .timeout(java.time.Duration.ofSeconds(10))
+                    .build();
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                    .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 204) {
+                throw new IllegalStateException("PATCH " + zone + ": " + response.statusCode() + " " + response.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Runs a command inside a host's network and UTS namespaces; returns its stdout, fails on a non-zero exit. */
     public String exec(String host, String... command) {
         return run(script, inHostArgs(host, command));

@@ -6,12 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeState;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,25 +47,13 @@ class LabIT {
     @Test
     void recordWrittenThroughTheApiResolvesAndIsGoneAfterDelete() throws Exception {
         String name = "probe." + lab.zone();
-        patch("""
+        lab.pdnsPatch(lab.zone(), """
                 {"rrsets": [{"name": "%s", "type": "A", "ttl": 60, "changetype": "REPLACE",
                   "records": [{"content": "192.0.2.7", "disabled": false}]}]}""".formatted(name));
         assertEquals(List.of("192.0.2.7"), lab.resolve(name, "A"));
 
-        patch("""
+        lab.pdnsPatch(lab.zone(), """
                 {"rrsets": [{"name": "%s", "type": "A", "changetype": "DELETE"}]}""".formatted(name));
         assertEquals(List.of(), lab.resolve(name, "A"));
-    }
-
-    private static void patch(String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create(lab.pdnsApi() + "/api/v1/servers/" + lab.pdnsServerId() + "/zones/" + lab.zone()))
-                .header("X-API-Key", Files.readString(lab.pdnsKeyFile()).strip())
-                .header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
-                .timeout(Duration.ofSeconds(10))
-                .build();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-        assertEquals(204, response.statusCode(), response.body());
     }
 }

@@ -11,7 +11,7 @@ import java.util.Optional;
  * The agent's whole configuration: one immutable, validated value ({@link ConfigLoader} builds it).
  * Secrets are never held here, only the files they are read from, so they are re-read on every use.
  */
-public record AgentConfig(Host host, Dns dns, Swarm swarm, Path stateDir) {
+public record AgentConfig(Host host, Dns dns, Swarm swarm, Reconcile reconcile, Api api, Path stateDir) {
 
     /** This host: its record's name and the address it advertises; empty means "find out". */
     public record Host(Optional<String> name, Optional<String> address) {
@@ -26,6 +26,14 @@ public record AgentConfig(Host host, Dns dns, Swarm swarm, Path stateDir) {
     public record Swarm(URI engine, List<HostPort> joinAddrs, Path joinTokenFile, List<URI> managerApi,
                         Optional<Tls> tls, boolean insecure, Map<String, String> labels,
                         boolean activateWhenReady, Duration drainTimeout) {
+    }
+
+    /** How often {@code run} checks what has no events (its DNS records) even when nothing happened. */
+    public record Reconcile(Duration interval) {
+    }
+
+    /** {@code run}'s HTTP API: where it listens, and the bearer token (in a file) its POST endpoints need. */
+    public record Api(HostPort listen, Optional<Path> tokenFile) {
     }
 
     /** Client certificate and CA for every managerApi entry (mutual TLS). */

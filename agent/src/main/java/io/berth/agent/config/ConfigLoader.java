@@ -85,6 +85,9 @@ public final class ConfigLoader {
             new Key("swarm.labels", MAP),
             new Key("swarm.activateWhenReady", SCALAR),
             new Key("swarm.drainTimeout", SCALAR),
+            new Key("reconcile.interval", SCALAR),
+            new Key("api.listen", SCALAR),
+            new Key("api.tokenFile", SCALAR),
             new Key("stateDir", SCALAR));
 
     private static final Map<String, Key> BY_PATH = KEYS.stream().collect(toMap(Key::path, k -> k));
@@ -191,8 +194,14 @@ public final class ConfigLoader {
                 v.optional("swarm.activateWhenReady", ConfigLoader::bool).orElse(true),
                 v.optional("swarm.drainTimeout", ConfigLoader::duration).orElse(Duration.ofSeconds(120)));
 
+        var reconcile = new AgentConfig.Reconcile(
+                v.optional("reconcile.interval", ConfigLoader::duration).orElse(Duration.ofSeconds(30)));
+        var httpApi = new AgentConfig.Api(
+                v.optional("api.listen", s -> hostPort(s, 9813)).orElse(new AgentConfig.HostPort("127.0.0.1", 9813)),
+                v.optional("api.tokenFile", ConfigLoader::apiKeyFile));
+
         Path stateDir = v.optional("stateDir", ConfigLoader::absolutePath).orElse(Path.of("/var/lib/berth"));
-        return new AgentConfig(host, dns, swarm, stateDir);
+        return new AgentConfig(host, dns, swarm, reconcile, httpApi, stateDir);
     }
 
     // ---- YAML and environment into one map of raw values ----
@@ -631,6 +640,7 @@ public final class ConfigLoader {
         }
     }
 
+    /** A file holding a non-empty secret (an API key or token). */
     private static Path apiKeyFile(String s) {
         Path p = readableFile(s);
         if (secret(p).isEmpty()) {

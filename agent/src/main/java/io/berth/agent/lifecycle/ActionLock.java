@@ -43,7 +43,11 @@ public final class ActionLock implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        lock.release();
+        try {
+            lock.release();
+        } catch (java.nio.channels.ClosedChannelException interrupted) {
+            // An interrupted holder's channel is closed, and with it the lock released.
+        }
         channel.close();
     }
 }

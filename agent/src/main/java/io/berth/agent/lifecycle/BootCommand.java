@@ -3,12 +3,6 @@ package io.berth.agent.lifecycle;
 import io.berth.agent.AgentOptions;
 import io.berth.agent.Log;
 import io.berth.agent.config.AgentConfig;
-import io.berth.agent.dns.RecordStep;
-import io.berth.agent.retry.Deadline;
-import io.berth.agent.swarm.ActivateStep;
-import io.berth.agent.swarm.JoinStep;
-import io.berth.agent.swarm.LabelStep;
-import io.berth.agent.swarm.StaleNodeStep;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,29 +39,16 @@ public final class BootCommand implements Callable<Integer> {
         AgentConfig config = options.load();
         try (ActionLock lock = ActionLock.take(config.stateDir(), "boot", Instant.now().plus(ENGINE_WAIT));
              Session session = new Session(config, options.dryRun, Duration.ofSeconds(10))) {
-            session.engine.awaitUp(Instant.now().plus(ENGINE_WAIT));
-            session.journal.begin("boot");
-            Log.info("boot " + session.host.fqdn() + " at " + session.host.address()
-                    + " (identity " + session.host.identity() + ")" + (options.dryRun ? " [dry run]" : ""));
-            List<StepsRunner.Outcome> outcomes = new StepsRunner(session.journal, options.dryRun).run(plan(session));
-            Log.debug("calls: " + session.calls());
-            return Report.exitCode("boot", outcomes, session.journal, options.dryRun);
+            session.engine().awaitUp(Instant.now().plus(ENGINE_WAIT));
+            if (!options.dryRun) {
+                ShutdownMarker.clear(config.stateDir()); // a new life: a shutdown of the last one no longer stands
+            }
+            session.journal().begin("boot");
+            Log.info("boot " + session.host().fqdn() + " at " + session.host().address()
+                    + " (identity " + session.host().identity() + ")" + (options.dryRun ? " [dry run]" : ""));
+            List<StepsRunner.Outcome> outcomes = new StepsRunner(session.journal(), options.dryRun)
+                    .run(Plans.boot(session, takeOver, Instant.now().plus(READY_WAIT)));
+            return Report.exitCode("boot", outcomes, session, options.dryRun);
         }
-    }
-
-    /** Boot's steps, in order; activation needs the record and the labels (its identity label) in place. */
-    List<StepsRunner.Planned> plan(Session s) {
-        AgentConfig.Swarm swarm = s.config.swarm();
-        AgentConfig.Dns dns = s.config.dns();
-        Deadline ready = Deadline.of(READY_WAIT);
-        return List.of(
-                StepsRunner.Planned.of(new RecordStep(s.dns, dns.zone(), dns.reverseZone(), s.host.fqdn(),
-                        s.host.address(), dns.ttl(), s.mark, takeOver)),
-                StepsRunner.Planned.of(new JoinStep(s.engine, swarm.joinAddrs(), swarm.joinTokenFile(),
-                        s.host.address(), swarm.activateWhenReady(), s.journal)),
-                StepsRunner.Planned.of(new LabelStep(s.managers, s.journal, swarm.labels(), s.host.identity()), "join"),
-                StepsRunner.Planned.of(new StaleNodeStep(s.managers, s.journal, s.host.identity()), "join", "labels"),
-                StepsRunner.Planned.of(new ActivateStep(s.managers, s.journal, s::recordNotResolving,
-                        ready.forWaiting()), "record", "join", "labels"));
     }
 }

@@ -12,48 +12,66 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Everything one boot or shutdown talks to, opened once from the config: this host, its journal, its
- * engine, the managers and PowerDNS. Nothing is sent until a step runs.
+ * Everything boot, shutdown and the run daemon talk to, opened once from the config: the engine, the
+ * managers and PowerDNS; and what may change between two passes of the daemon, re-read by {@link #refresh()}:
+ * this host (its address) and its journal. Nothing is sent until a step runs.
  */
 public final class Session implements AutoCloseable {
 
     /** One Engine API or PowerDNS request may take this long before it counts as unanswered. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
-    final AgentConfig config;
-    final Host host;
-    final Journal journal;
-    final Engine engine;
-    final Managers managers;
-    final PowerDnsHttp dns;
-    final Mark mark;
+    private final AgentConfig config;
+    private final boolean dryRun;
+    private final Engine engine;
+    private final Managers managers;
+    private final PowerDnsHttp dns;
+    private volatile Host host;
+    private volatile Journal journal;
+    private volatile Mark mark;
 
-    Session(AgentConfig config, boolean dryRun, Duration dnsRetryFor) {
+    public Session(AgentConfig config, boolean dryRun, Duration dnsRetryFor) {
         this.config = config;
-        this.host = Host.discover(config, !dryRun);
-        this.journal = Journal.load(config.stateDir(), host.kernelBootId(), !dryRun);
+        this.dryRun = dryRun;
         this.engine = Engine.open(config.swarm().engine(), REQUEST_TIMEOUT);
         this.managers = Managers.open(config.swarm().managerApi(), config.swarm().tls(), REQUEST_TIMEOUT);
         AgentConfig.Dns d = config.dns();
         this.dns = new PowerDnsHttp(d.api(), d.apiKeyFile(), d.serverId(), REQUEST_TIMEOUT, dnsRetryFor);
-        this.mark = new Mark(d.owner(), host.identity());
+        refresh();
     }
 
+    /** Re-reads this host (its address may have changed) and the journal (another action may have written it). */
+    public void refresh() {
+        Host now = Host.discover(config, !dryRun);
+        this.journal = Journal.load(config.stateDir(), now.kernelBootId(), !dryRun);
+        this.mark = new Mark(config.dns().owner(), now.identity());
+        this.host = now;
+    }
+
+    public AgentConfig config() { return config; }
+    public Host host() { return host; }
+    public Journal journal() { return journal; }
+    public Mark mark() { return mark; }
+    public Engine engine() { return engine; }
+    public Managers managers() { return managers; }
+    public PowerDnsHttp dns() { return dns; }
+
     /** Why this host's A record does not resolve to its address at the configured nameserver yet, or empty. */
-    Optional<String> recordNotResolving() {
+    public Optional<String> recordNotResolving() {
         AgentConfig.HostPort ns = config.dns().nameserver();
+        Host h = host;
         try {
-            List<String> answer = new DnsQuery(ns.host(), ns.port(), Duration.ofSeconds(1)).a(host.fqdn());
-            return answer.contains(host.address()) ? Optional.empty()
-                    : Optional.of(host.fqdn() + " resolves to " + answer + " at " + ns + ", not " + host.address());
+            List<String> answer = new DnsQuery(ns.host(), ns.port(), Duration.ofSeconds(1)).a(h.fqdn());
+            return answer.contains(h.address()) ? Optional.empty()
+                    : Optional.of(h.fqdn() + " resolves to " + answer + " at " + ns + ", not " + h.address());
         } catch (IOException e) {
-            return Optional.of("nameserver " + ns + " did not answer for " + host.fqdn());
+            return Optional.of("nameserver " + ns + " did not answer for " + h.fqdn());
         }
     }
 
     /** API requests sent so far, by kind (benchmarks print them). */
     public String calls() {
-        return "powerdns=" + dns.requests() + " engine=" + engine.calls() + " managers=" + managers.calls();
+        return "requests: powerdns " + dns.requests() + ", engine " + engine.calls() + ", managers " + managers.calls();
     }
 
     @Override

@@ -47,41 +47,38 @@ public final class ShutdownCommand implements Callable<Integer> {
         // A PowerDNS outage must not eat the whole budget in one call.
         Duration dnsRetry = Duration.ofSeconds(Math.max(1, Math.min(10,
                 Duration.between(java.time.Instant.now(), budget.end()).toSeconds() / 4)));
-        try (ActionLock lock = ActionLock.take(config.stateDir(), "shutdown", budget.forStep());
-             Session session = new Session(config, options.dryRun, dnsRetry)) {
-            if (session.journal.completed("shutdown")) {
-                Log.info("shutdown: already done in this boot, nothing to do");
-                return 0;
-            }
+        try (Session session = new Session(config, options.dryRun, dnsRetry)) {
             if (!force && isManager(session)) {
                 Log.error("shutdown refused: this node is a Swarm manager; leaving could break quorum (use --force)");
                 return 1;
             }
-            session.journal.begin("shutdown");
-            Log.info("shutdown " + session.host.fqdn() + " within " + Duration.between(java.time.Instant.now(),
-                    budget.end()).toSeconds() + " s" + (options.dryRun ? " [dry run]" : ""));
-            List<StepsRunner.Outcome> outcomes = new StepsRunner(session.journal, options.dryRun)
-                    .run(plan(session, budget));
-            Log.debug("calls: " + session.calls());
-            return Report.exitCode("shutdown", outcomes, session.journal, options.dryRun);
+            if (!options.dryRun) {
+                // Before waiting for the lock: a running `run` sees it, stops healing and lets go of the lock.
+                ShutdownMarker.request(config.stateDir(), session.host().kernelBootId());
+            }
+            try (ActionLock lock = ActionLock.take(config.stateDir(), "shutdown", budget.forStep())) {
+                session.refresh();
+                return shutdown(session, budget);
+            }
         }
     }
 
-    /** Shutdown's steps: all of them run even when one fails, so a host going away leaves as little as it can. */
-    List<StepsRunner.Planned> plan(Session s, Deadline budget) {
-        AgentConfig.Dns dns = s.config.dns();
-        return List.of(
-                StepsRunner.Planned.of(new DrainStep(s.engine, s.managers, s.journal)),
-                StepsRunner.Planned.of(new WaitTasksStep(s.managers, s.journal, budget.forWaiting()), "drain"),
-                StepsRunner.Planned.of(new LeaveStep(s.engine, force)),
-                StepsRunner.Planned.of(new RemoveNodeStep(s.managers, s.journal)),
-                StepsRunner.Planned.of(new DeregisterStep(s.dns, dns.zone(), dns.reverseZone(), s.host.fqdn(), s.mark,
-                        Optional.of(s.host.address()))));
+    private int shutdown(Session session, Deadline budget) throws InterruptedException {
+        if (session.journal().completed("shutdown")) {
+            Log.info("shutdown: already done in this boot, nothing to do");
+            return 0;
+        }
+        session.journal().begin("shutdown");
+        Log.info("shutdown " + session.host().fqdn() + " within " + Duration.between(java.time.Instant.now(),
+                budget.end()).toSeconds() + " s" + (options.dryRun ? " [dry run]" : ""));
+        List<StepsRunner.Outcome> outcomes = new StepsRunner(session.journal(), options.dryRun)
+                .run(Plans.shutdown(session, force, budget));
+        return Report.exitCode("shutdown", outcomes, session, options.dryRun);
     }
 
     private static boolean isManager(Session s) {
         try {
-            return Boolean.TRUE.equals(s.engine.swarm().getControlAvailable());
+            return Boolean.TRUE.equals(s.engine().swarm().getControlAvailable());
         } catch (Exception engineDown) {
             return false; // Without its engine a host cannot be a working manager; the steps report the outage.
         }

@@ -14,21 +14,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Joins this host's engine to the Swarm as a worker, held out of scheduling when asked, unless it is in already. */
+/**
+ * Joins this host's engine to the Swarm as a worker, held out of scheduling when asked, unless it is in already.
+ * An engine that still believes it is in, but whose node a manager removed (a worker's engine is not told),
+ * and an engine stuck half-joined, leave first and join afresh.
+ */
 public final class JoinStep implements Step {
 
     private static final int PROBE_TIMEOUT_MILLIS = 1000;
 
     private final Engine engine;
+    private final Managers managers;
     private final List<HostPort> joinAddrs;
     private final Path tokenFile;
     private final String advertiseAddr;
     private final boolean hold;
     private final Journal journal;
 
-    public JoinStep(Engine engine, List<HostPort> joinAddrs, Path tokenFile, String advertiseAddr, boolean hold,
-                    Journal journal) {
+    public JoinStep(Engine engine, Managers managers, List<HostPort> joinAddrs, Path tokenFile, String advertiseAddr,
+                    boolean hold, Journal journal) {
         this.engine = engine;
+        this.managers = managers;
         this.joinAddrs = joinAddrs;
         this.tokenFile = tokenFile;
         this.advertiseAddr = advertiseAddr;
@@ -44,18 +50,32 @@ public final class JoinStep implements Step {
     @Override
     public StepResult run(boolean dryRun) throws Exception {
         Optional<String> current = engine.nodeId();
+        String leaving = "";
         if (current.isPresent()) {
-            journal.put("nodeId", current.get());
-            return StepResult.unchanged("already in the Swarm as node " + current.get(), Map.of("node", current.get()));
+            if (!removedByAManager(current.get())) {
+                if (!dryRun) {
+                    journal.put("nodeId", current.get());
+                }
+                return StepResult.unchanged("already in the Swarm as node " + current.get(),
+                        Map.of("node", current.get()));
+            }
+            leaving = "node " + current.get() + " was removed by a manager: ";
+        } else {
+            LocalNodeState state = engine.swarm().getLocalNodeState();
+            if (state == LocalNodeState.LOCKED) {
+                throw new SwarmException("the local engine's Swarm is locked (autolock): unlock it first", false);
+            }
+            if (state == LocalNodeState.PENDING || state == LocalNodeState.ERROR) {
+                leaving = "the engine was stuck in Swarm state " + state + ": ";
+            }
         }
-        LocalNodeState state = engine.swarm().getLocalNodeState();
-        if (state == LocalNodeState.PENDING || state == LocalNodeState.LOCKED || state == LocalNodeState.ERROR) {
-            throw new SwarmException("the local engine is in Swarm state " + state + ": not joining over it", false);
-        }
-        Map<String, Object> before = Map.of("node", "none");
+        Map<String, Object> before = Map.of("node", current.orElse("none"));
         if (dryRun) {
-            return StepResult.changed("would join through " + joinAddrs.get(0) + (hold ? " held (drain)" : ""),
-                    before, Map.of("node", "new", "availability", hold ? "drain" : "active"));
+            return StepResult.changed(leaving + "would join through " + joinAddrs.get(0)
+                    + (hold ? " held (drain)" : ""), before, Map.of("node", "new", "availability", hold ? "drain" : "active"));
+        }
+        if (!leaving.isEmpty()) {
+            engine.leave(true);
         }
         HostPort through = firstAnswering();
         // One attempt: a join that fails half way leaves the engine retrying in the background (state pending).
@@ -64,8 +84,17 @@ public final class JoinStep implements Step {
                 () -> new SwarmException("joined through " + through + " but the engine reports no node id", false));
         journal.put("nodeId", nodeId);
         journal.put("hold", hold ? "join" : null);
-        return StepResult.changed("joined through " + through + " as node " + nodeId + (hold ? ", held (drain)" : ""),
+        return StepResult.changed(leaving + "joined through " + through + " as node " + nodeId + (hold ? ", held (drain)" : ""),
                 before, Map.of("node", nodeId, "availability", hold ? "drain" : "active"));
+    }
+
+    /** Whether the managers answer that they do not know this node: a manager removed it. Unreachable: no. */
+    private boolean removedByAManager(String nodeId) {
+        try {
+            return managers.node(nodeId).isEmpty();
+        } catch (Exception unreachable) {
+            return false; // Cannot tell; a later pass will.
+        }
     }
 
     /**

@@ -1,6 +1,10 @@
 package io.berth.agent.swarm;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.api.model.SwarmNodeAvailability;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.SwarmNode;
 import io.berth.agent.config.AgentConfig;
@@ -9,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The Swarm's managers as one endpoint: each call goes to the first manager that answers. A worker
@@ -69,6 +74,24 @@ public final class Managers implements AutoCloseable {
         return call(m -> m.listSwarmNodesCmd().withIdFilter(List.of(id)).exec()).stream()
                 .filter(n -> id.equals(n.getId()))
                 .findFirst();
+    }
+
+    /** Sets a node's availability (drain or active) through a manager. */
+    public void setAvailability(String nodeId, SwarmNodeAvailability availability) throws Exception {
+        Nodes.update(this, nodeId, spec -> spec.withAvailability(availability));
+    }
+
+    /**
+     * Follows the Swarm's node events on the first manager that answers, until the stream ends or fails: node
+     * events exist only on a manager's stream (a worker's engine is not told it was removed).
+     */
+    public void followNodeEvents(Consumer<Event> onEvent) throws Exception {
+        call(m -> m.eventsCmd().withEventTypeFilter(EventType.NODE).exec(new ResultCallback.Adapter<Event>() {
+            @Override
+            public void onNext(Event event) {
+                onEvent.accept(event);
+            }
+        }).awaitCompletion());
     }
 
     /** Engine API requests sent so far (benchmarks report them). */

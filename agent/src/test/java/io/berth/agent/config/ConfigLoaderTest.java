@@ -79,8 +79,10 @@ class ConfigLoaderTest {
                   labels: {berth.pool: blue, tier: web}
                   activateWhenReady: false
                   drainTimeout: 2m
+                reconcile: {interval: 10s}
+                api: {listen: "0.0.0.0:9900", tokenFile: %s}
                 stateDir: /srv/berth
-                """.formatted(apiKey, token, ca, cert, key), Map.of());
+                """.formatted(apiKey, token, ca, cert, key, apiKey), Map.of());
 
         assertEquals(new AgentConfig.Host(Optional.of("w1"), Optional.of("10.0.0.5")), config.host());
         assertEquals(new AgentConfig.Dns(URI.create("https://pdns:8081/"), apiKey, "ns1", "swarm.example.com.",
@@ -90,6 +92,8 @@ class ConfigLoaderTest {
                 List.of(URI.create("tcp://10.0.0.2:2376"), URI.create("unix:///run/manager.sock")),
                 Optional.of(new AgentConfig.Tls(ca, cert, key)), false, Map.of("berth.pool", "blue", "tier", "web"),
                 false, Duration.ofMinutes(2)), config.swarm());
+        assertEquals(new AgentConfig.Reconcile(Duration.ofSeconds(10)), config.reconcile());
+        assertEquals(new AgentConfig.Api(new HostPort("0.0.0.0", 9900), Optional.of(apiKey)), config.api());
         assertEquals(Path.of("/srv/berth"), config.stateDir());
     }
 
@@ -108,7 +112,21 @@ class ConfigLoaderTest {
         assertEquals(Map.of(), config.swarm().labels());
         assertTrue(config.swarm().activateWhenReady());
         assertEquals(Duration.ofSeconds(120), config.swarm().drainTimeout());
+        assertEquals(Duration.ofSeconds(30), config.reconcile().interval());
+        assertEquals(new AgentConfig.Api(new HostPort("127.0.0.1", 9813), Optional.empty()), config.api(),
+                "loopback, and no token file: the POST endpoints stay disabled");
         assertEquals(Path.of("/var/lib/berth"), config.stateDir());
+    }
+
+    @Test
+    void theRunDaemonsKeysComeFromTheEnvironmentToo() {
+        AgentConfig config = parse(minimal, Map.of("BERTH_RECONCILE_INTERVAL", "500ms",
+                "BERTH_API_LISTEN", "127.0.0.1:9999", "BERTH_API_TOKEN_FILE", apiKey.toString()));
+        assertEquals(Duration.ofMillis(500), config.reconcile().interval());
+        assertEquals(new AgentConfig.Api(new HostPort("127.0.0.1", 9999), Optional.of(apiKey)), config.api());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parse(minimal, Map.of("BERTH_API_TOKEN_FILE", dir.resolve("absent").toString())));
+        assertEquals("api.tokenFile", e.field());
     }
 
     @Test

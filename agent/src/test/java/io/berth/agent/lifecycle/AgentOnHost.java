@@ -136,6 +136,49 @@ final class AgentOnHost {
         }
     }
 
+    /** Starts {@code berth-agent run}; its log is collected as it comes (a full pipe would block it). */
+    Daemon startDaemon() {
+        return new Daemon(start("run", "--log-level", "debug"));
+    }
+
+    /** A running {@code berth-agent run}. */
+    static final class Daemon {
+        final Process process;
+        private final StringBuffer log = new StringBuffer();
+        private final Thread reader;
+
+        Daemon(Process process) {
+            this.process = process;
+            this.reader = new Thread(() -> {
+                try (var lines = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = lines.readLine()) != null; ) {
+                        log.append(line).append('\n');
+                    }
+                } catch (IOException ended) {
+                    // The process is gone.
+                }
+            }, "agent-log");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        String log() {
+            return log.toString();
+        }
+
+        /** SIGTERM, then its exit code; fails the test if it is still running after {@code seconds}. */
+        int terminate(int seconds) throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError("berth-agent run still ran " + seconds + " s after SIGTERM:\n" + log());
+            }
+            reader.join(2000);
+            return process.exitValue();
+        }
+    }
+
     /** An agent run's exit code and its log. */
     record Result(int exit, String output) {
         boolean says(String text) {

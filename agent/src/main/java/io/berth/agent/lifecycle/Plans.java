@@ -1,0 +1,54 @@
+package io.berth.agent.lifecycle;
+
+import io.berth.agent.config.AgentConfig;
+import io.berth.agent.dns.DeregisterStep;
+import io.berth.agent.dns.RecordStep;
+import io.berth.agent.retry.Deadline;
+import io.berth.agent.swarm.ActivateStep;
+import io.berth.agent.swarm.DrainStep;
+import io.berth.agent.swarm.JoinStep;
+import io.berth.agent.swarm.LabelStep;
+import io.berth.agent.swarm.LeaveStep;
+import io.berth.agent.swarm.RemoveNodeStep;
+import io.berth.agent.swarm.StaleNodeStep;
+import io.berth.agent.swarm.WaitTasksStep;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The steps of boot (also every pass of the run daemon) and of shutdown, in order, with what each needs. */
+public final class Plans {
+
+    private Plans() {
+    }
+
+    /** Boot: activation needs the record and the labels (the identity label) in place. */
+    public static List<StepsRunner.Planned> boot(Session s, boolean takeOver, Instant readyUntil) {
+        AgentConfig.Swarm swarm = s.config().swarm();
+        AgentConfig.Dns dns = s.config().dns();
+        Host host = s.host();
+        Journal journal = s.journal();
+        return List.of(
+                StepsRunner.Planned.of(new RecordStep(s.dns(), dns.zone(), dns.reverseZone(), host.fqdn(),
+                        host.address(), dns.ttl(), s.mark(), takeOver)),
+                StepsRunner.Planned.of(new JoinStep(s.engine(), s.managers(), swarm.joinAddrs(), swarm.joinTokenFile(),
+                        host.address(), swarm.activateWhenReady(), journal)),
+                StepsRunner.Planned.of(new LabelStep(s.managers(), journal, swarm.labels(), host.identity()), "join"),
+                StepsRunner.Planned.of(new StaleNodeStep(s.managers(), journal, host.identity()), "join", "labels"),
+                StepsRunner.Planned.of(new ActivateStep(s.managers(), journal, s::recordNotResolving, readyUntil),
+                        "record", "join", "labels"));
+    }
+
+    /** Shutdown: every step runs even when one fails, so a host going away leaves as little behind as it can. */
+    public static List<StepsRunner.Planned> shutdown(Session s, boolean force, Deadline budget) {
+        AgentConfig.Dns dns = s.config().dns();
+        Journal journal = s.journal();
+        return List.of(
+                StepsRunner.Planned.of(new DrainStep(s.engine(), s.managers(), journal)),
+                StepsRunner.Planned.of(new WaitTasksStep(s.managers(), journal, budget.forWaiting()), "drain"),
+                StepsRunner.Planned.of(new LeaveStep(s.engine(), force)),
+                StepsRunner.Planned.of(new RemoveNodeStep(s.managers(), journal)),
+                StepsRunner.Planned.of(new DeregisterStep(s.dns(), dns.zone(), dns.reverseZone(), s.host().fqdn(),
+                        s.mark(), Optional.of(s.host().address()))));
+    }
+}

@@ -1,0 +1,122 @@
+package io.berth.agent.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.model.SwarmNode;
+import io.berth.agent.lifecycle.Host;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The daemon's status as it changes, served by the API and kept in {@code stateDir/status.json} (written
+ * atomically) so {@code berth-agent status} can show the last known state when no agent runs.
+ */
+final class StatusBoard {
+
+    static final String FILE = "status.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path stateDir;
+    private String phase = "starting";
+    private Host host;
+    private boolean ready;
+    private String notReadyReason = "starting";
+    private AgentStatus.Record record = new AgentStatus.Record("unknown", "", "");
+    private AgentStatus.Node node = new AgentStatus.Node("", "unknown", "unknown", Map.of());
+    private String drainedBy = "";
+    private String lastReconcile = "";
+    private String lastRepair = "";
+    private String lastRepairKind = "";
+    private String lastError = "";
+    private String lastErrorAt = "";
+
+    StatusBoard(Path stateDir, Host host) {
+        this.stateDir = stateDir;
+        this.host = host;
+    }
+
+    synchronized void phase(String phase, Host host) {
+        this.phase = phase;
+        this.host = host;
+        save();
+    }
+
+    synchronized void failed(String error) {
+        lastError = error;
+        lastErrorAt = Instant.now().toString();
+        save();
+    }
+
+    synchronized void repaired(String kind) {
+        lastRepair = Instant.now().toString();
+        lastRepairKind = kind;
+        save();
+    }
+
+    /** The record step's "after" state: {"A": …, "PTR": …}. */
+    synchronized void record(Object after) {
+        if (after instanceof Map<?, ?> map) {
+            record = new AgentStatus.Record(record.state(), map.containsKey("A") ? String.valueOf(map.get("A")) : "",
+                    map.containsKey("PTR") ? String.valueOf(map.get("PTR")) : "");
+        }
+    }
+
+    synchronized void observed(Optional<SwarmNode> seen, String drainedBy, boolean recordResolves, String reason) {
+        this.drainedBy = drainedBy;
+        this.ready = reason == null;
+        this.notReadyReason = reason == null ? "" : reason;
+        this.record = new AgentStatus.Record(recordResolves ? "registered" : "missing or wrong", record.a(),
+                record.ptr());
+        this.node = seen.map(n -> new AgentStatus.Node(n.getId(), lower(n.getStatus().getState()),
+                        lower(n.getSpec().getAvailability()),
+                        new TreeMap<>(Optional.ofNullable(n.getSpec().getLabels()).orElse(Map.of()))))
+                .orElse(new AgentStatus.Node("", "absent", "", Map.of()));
+        if (ready && !phase.equals("shutting-down")) {
+            phase = "ready";
+        } else if (!phase.equals("shutting-down")) {
+            phase = "not-ready";
+        }
+        save();
+    }
+
+    synchronized void reconciled() {
+        lastReconcile = Instant.now().toString();
+        save();
+    }
+
+    synchronized AgentStatus status() {
+        return new AgentStatus(phase, ready, notReadyReason, host.identity(), host.fqdn(), host.address(), record,
+                node, drainedBy, lastReconcile, lastRepair, lastRepairKind, lastError, lastErrorAt);
+    }
+
+    /** The last status a daemon wrote, if any. */
+    static Optional<AgentStatus> load(Path stateDir) {
+        try {
+            return Optional.of(JSON.readValue(stateDir.resolve(FILE).toFile(), AgentStatus.class));
+        } catch (IOException absent) {
+            return Optional.empty();
+        }
+    }
+
+    private void save() {
+        try {
+            Files.createDirectories(stateDir);
+            Path temp = stateDir.resolve(FILE + ".tmp");
+            JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), status());
+            Files.move(temp, stateDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // Status on disk is a convenience; the API still serves it.
+        }
+    }
+
+    private static String lower(Enum<?> value) {
+        return value == null ? "unknown" : value.name().toLowerCase(Locale.ROOT);
+    }
+}
