@@ -46,6 +46,15 @@ public final class Log {
     public static void warn(String message) { log(Level.WARN, null, message); }
     public static void error(String message) { log(Level.ERROR, null, message); }
 
+    /** An error as one line: its own message (the agent's are written to be read), else its type. */
+    public static String oneLine(Throwable error) {
+        String message = error.getMessage();
+        if (message == null || message.isBlank()) {
+            return error.getClass().getSimpleName();
+        }
+        return message.strip().lines().findFirst().orElse(message);
+    }
+
     /** A line about one step of boot or shutdown. */
     public static void step(Level level, String step, String message) {
         log(level, step, message);

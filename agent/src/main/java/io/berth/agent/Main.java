@@ -37,15 +37,10 @@ public final class Main {
                 Log.error(config.getMessage());
                 return USAGE;
             }
-            Log.error(line.getCommandName() + " failed: " + oneLine(error));
+            Log.error(line.getCommandName() + " failed: " + Log.oneLine(error));
             return FAILED;
         });
         return cli.execute(args);
-    }
-
-    private static String oneLine(Throwable error) {
-        String message = error.getMessage();
-        return message == null ? error.getClass().getSimpleName() : message.strip().lines().findFirst().orElse("");
     }
 
     /** The version Maven wrote into the jar's manifest. */

@@ -76,7 +76,7 @@ public final class StepsRunner {
                 throw e;
             } catch (Exception e) {
                 failed.add(name);
-                String why = describe(e);
+                String why = Log.oneLine(e);
                 Log.step(Log.Level.ERROR, name, why + took(start));
                 outcomes.add(new Outcome(name, Status.FAILED, null, why));
             }
@@ -86,14 +86,5 @@ public final class StepsRunner {
 
     private static String took(long startNanos) {
         return String.format(java.util.Locale.ROOT, " (%.2f s)", (System.nanoTime() - startNanos) / 1e9);
-    }
-
-    /** One line: the exception's own message (they are written to be read), else its type. */
-    static String describe(Exception e) {
-        String message = e.getMessage();
-        if (message == null || message.isBlank()) {
-            return e.getClass().getSimpleName();
-        }
-        return message.strip().lines().findFirst().orElse(message);
     }
 }

@@ -140,9 +140,9 @@ public final class Daemon implements AgentApi, AutoCloseable {
             Thread.interrupted(); // A shutdown began; the loop checks the marker next.
             return true;
         } catch (Exception e) {
+            // Outside the file lock now: the journal is not touched here; the next pass looks again.
             metrics.failed("engine");
-            board.failed(Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName()));
-            observe();
+            board.failed(Log.oneLine(e));
             return false;
         } finally {
             passThread = null;
@@ -169,7 +169,7 @@ public final class Daemon implements AgentApi, AutoCloseable {
         if (node.isPresent() && node.get().getSpec().getAvailability() != SwarmNodeAvailability.ACTIVE) {
             // A drain we did not make (no hold of ours) is an operator's: remember it across restarts.
             drainedBy = journal.get("hold").orElse("operator");
-            if (journal.get("hold").isEmpty()) {
+            if (journal.get("hold").isEmpty() && !shutdownRequested()) {
                 journal.put("hold", "operator");
             }
         }
@@ -313,11 +313,13 @@ public final class Daemon implements AgentApi, AutoCloseable {
         ActionResult run() throws Exception;
     }
 
+    /** An API action: after any pass in flight, and under the file lock, as passes and shutdown write the journal. */
     private ActionResult act(Action action) throws Exception {
         if (!work.tryLock(READY_WAIT.toSeconds() + 5, TimeUnit.SECONDS)) {
             return new ActionResult(false, "busy: a reconcile pass did not finish in time", true);
         }
-        try {
+        try (ActionLock lock = ActionLock.take(config.stateDir(), "api", Instant.now().plusSeconds(5))) {
+            session.refresh();
             return action.run();
         } finally {
             work.unlock();
