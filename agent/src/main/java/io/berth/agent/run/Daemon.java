@@ -114,7 +114,13 @@ public final class Daemon implements AgentApi, AutoCloseable {
                 Log.info("address changed from " + oldAddress + " to " + session.host().address());
                 metrics.repaired("address");
             }
-            board.phase(booted ? "reconciling" : "booting", session.host());
+            // Later passes keep the ready/not-ready phase the last one left: a pass is short and changes nothing
+            // when nothing drifted, so status does not flicker.
+            if (booted) {
+                board.host(session.host());
+            } else {
+                board.phase("booting", session.host());
+            }
             List<StepsRunner.Outcome> outcomes = new StepsRunner(session.journal(), false)
                     .run(Plans.boot(session, false, Instant.now().plus(READY_WAIT)));
             boolean ok = true;

@@ -47,6 +47,11 @@ final class StatusBoard {
         save();
     }
 
+    /** This host as the last pass found it (its address may have moved). */
+    synchronized void host(Host host) {
+        this.host = host;
+    }
+
     synchronized void failed(String error) {
         lastError = error;
         lastErrorAt = Instant.now().toString();
