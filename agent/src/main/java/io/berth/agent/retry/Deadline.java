@@ -38,10 +38,6 @@ public final class Deadline {
         return end.isAfter(floor) ? end : floor;
     }
 
-    public boolean passed() {
-        return Instant.now().isAfter(end);
-    }
-
     public Instant end() {
         return end;
     }

@@ -15,7 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -34,6 +34,7 @@ class BootFaultsIT {
     @TempDir
     static Path dir;
 
+    @AutoClose
     static DockerConnection managerConnection;
     static DockerClient manager;
 
@@ -41,13 +42,6 @@ class BootFaultsIT {
     static void connect() {
         managerConnection = Swarms.connect(lab.managerApi());
         manager = managerConnection.client();
-    }
-
-    @AfterAll
-    static void close() {
-        if (managerConnection != null) {
-            managerConnection.close();
-        }
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -39,6 +39,7 @@ class BootShutdownIT {
 
     static AgentOnHost w1;
     static AgentOnHost w2;
+    @AutoClose
     static DockerConnection managerConnection;
     static DockerClient manager;
     static String firstNodeId;
@@ -51,13 +52,6 @@ class BootShutdownIT {
         manager = managerConnection.client();
         // A global service puts a task on every node that is active: one that lands early would show on w1.
         Swarms.createService(manager, lab.image(), "everywhere", null);
-    }
-
-    @AfterAll
-    static void close() {
-        if (managerConnection != null) {
-            managerConnection.close();
-        }
     }
 
     @Test

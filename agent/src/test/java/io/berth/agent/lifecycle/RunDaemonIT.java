@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -51,6 +52,7 @@ class RunDaemonIT {
     static AgentOnHost.Daemon daemon;
     static String api;
     static Path tokenFile;
+    @AutoClose
     static DockerConnection managerConnection;
     static DockerClient manager;
     static StringBuilder logs = new StringBuilder();
@@ -72,9 +74,6 @@ class RunDaemonIT {
             daemon.terminate(10);
         }
         System.out.println("---- berth-agent run's log ----\n" + logs + (daemon == null ? "" : daemon.log()));
-        if (managerConnection != null) {
-            managerConnection.close();
-        }
     }
 
     /** (Re)starts run with this reconcile interval; the API listens on w1's lab address so the test reaches it. */

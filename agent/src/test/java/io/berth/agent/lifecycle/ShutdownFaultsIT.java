@@ -22,7 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -44,6 +44,7 @@ class ShutdownFaultsIT {
     static Path dir;
 
     static AgentOnHost w1;
+    @AutoClose
     static DockerConnection managerConnection;
     static DockerClient manager;
 
@@ -53,13 +54,6 @@ class ShutdownFaultsIT {
         managerConnection = Swarms.connect(lab.managerApi());
         manager = managerConnection.client();
         assertEquals(0, new AgentOnHost(lab, "w2", dir).run("boot").exit());
-    }
-
-    @AfterAll
-    static void close() {
-        if (managerConnection != null) {
-            managerConnection.close();
-        }
     }
 
     @ParameterizedTest
