@@ -22,12 +22,24 @@ public record Host(String identity, String name, String fqdn, String address, St
     private static final Path HOSTNAME = Path.of("/proc/sys/kernel/hostname");
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
 
+    /** The kernel's boot id: what scopes the journal's "done" and the shutdown marker. */
+    public static String currentKernelBootId() {
+        return read(BOOT_ID);
+    }
+
+    /** What is known of this host before it can be worked out (the run daemon's status while it starts). */
+    public static Host placeholder(AgentConfig config) {
+        String name = config.host().name().orElse("");
+        return new Host("", name, name.isEmpty() ? "" : name + "." + config.dns().zone(),
+                config.host().address().orElse(""), currentKernelBootId());
+    }
+
     /** Works this host out from the config and the machine; {@code persist} false (dry run) writes nothing. */
     public static Host discover(AgentConfig config, boolean persist) {
         String name = config.host().name().orElseGet(() -> read(HOSTNAME).toLowerCase(Locale.ROOT));
         String address = config.host().address().orElseGet(() -> sourceAddressTowards(config.swarm().joinAddrs().get(0)));
         return new Host(identity(DMI_UUID, config.stateDir(), persist), name, name + "." + config.dns().zone(), address,
-                read(BOOT_ID));
+                currentKernelBootId());
     }
 
     /**

@@ -37,7 +37,12 @@ public final class Session implements AutoCloseable {
         this.managers = Managers.open(config.swarm().managerApi(), config.swarm().tls(), REQUEST_TIMEOUT);
         AgentConfig.Dns d = config.dns();
         this.dns = new PowerDnsHttp(d.api(), d.apiKeyFile(), d.serverId(), REQUEST_TIMEOUT, dnsRetryFor);
-        refresh();
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            close(); // the run daemon tries again later: leave no clients open behind
+            throw e;
+        }
     }
 
     /** Re-reads this host (its address may have changed) and the journal (another action may have written it). */

@@ -11,6 +11,7 @@ import io.berth.agent.facts.HostFacts;
 import io.berth.agent.http.AgentApi;
 import io.berth.agent.http.AgentMetrics;
 import io.berth.agent.lifecycle.ActionLock;
+import io.berth.agent.lifecycle.Host;
 import io.berth.agent.lifecycle.Journal;
 import io.berth.agent.lifecycle.Plans;
 import io.berth.agent.lifecycle.Session;
@@ -42,13 +43,14 @@ public final class Daemon implements AgentApi, AutoCloseable {
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
 
     private final AgentConfig config;
-    private final Session session;
+    /** Opened by the first pass that can (before the network is up, this host's address is not known yet). */
+    private volatile Session session;
     private final Managers events;
     /** The watcher's own connection to the local engine, apart from the passes'. */
     private final Engine watched;
     private final AgentMetrics metrics;
     private final StatusBoard board;
-    private final HostFacts facts;
+    private volatile HostFacts facts;
     /** One pass or one API action at a time in this process (the file lock keeps other processes out). */
     private final ReentrantLock work = new ReentrantLock();
     private final Object wake = new Object();
@@ -58,18 +60,17 @@ public final class Daemon implements AgentApi, AutoCloseable {
     /** The last pass left this host in the Swarm; the watcher compares against it. */
     private volatile boolean inSwarm;
     private volatile boolean driftSignalled;
+    private final String kernelBootId = Host.currentKernelBootId();
     private volatile Thread passThread;
     private final List<Thread> threads;
 
     public Daemon(AgentConfig config, AgentMetrics metrics) {
         this.config = config;
-        this.session = new Session(config, false, Duration.ofSeconds(10));
         // The event stream idles for long stretches: its connection gets a long timeout of its own.
         this.events = Managers.open(config.swarm().managerApi(), config.swarm().tls(), Duration.ofMinutes(10));
         this.watched = Engine.open(config.swarm().engine(), Duration.ofSeconds(5));
         this.metrics = metrics;
-        this.board = new StatusBoard(config.stateDir(), session.host());
-        this.facts = new HostFacts(session.host().address());
+        this.board = new StatusBoard(config.stateDir(), Host.placeholder(config));
         this.threads = List.of(
                 new Thread(this::reconcileLoop, "berth-reconcile"),
                 new Thread(this::watchLocalEngine, "berth-local-watch"),
@@ -108,6 +109,9 @@ public final class Daemon implements AgentApi, AutoCloseable {
             if (shutdownRequested()) {
                 return true;
             }
+            if (session == null) {
+                session = new Session(config, false, Duration.ofSeconds(10));
+            }
             String oldAddress = session.host().address();
             session.refresh();
             if (booted && !oldAddress.equals(session.host().address())) {
@@ -116,10 +120,9 @@ public final class Daemon implements AgentApi, AutoCloseable {
             }
             // Later passes keep the ready/not-ready phase the last one left: a pass is short and changes nothing
             // when nothing drifted, so status does not flicker.
-            if (booted) {
-                board.host(session.host());
-            } else {
-                board.phase("booting", session.host());
+            board.host(session.host());
+            if (!booted) {
+                board.phase("booting");
             }
             List<StepsRunner.Outcome> outcomes = new StepsRunner(session.journal(), false)
                     .run(Plans.boot(session, false, Instant.now().plus(READY_WAIT)));
@@ -158,6 +161,9 @@ public final class Daemon implements AgentApi, AutoCloseable {
 
     /** Looks at the node and the record as they are now, for status and readiness; also learns an operator's drain. */
     private void observe() {
+        if (session == null) {
+            return;
+        }
         Journal journal = session.journal();
         Optional<String> recordProblem = session.recordNotResolving();
         Optional<SwarmNode> node = Optional.empty();
@@ -203,7 +209,7 @@ public final class Daemon implements AgentApi, AutoCloseable {
                 if (pass != null) {
                     pass.interrupt(); // let go of the lock for the shutdown at once
                 }
-            } else if (inSwarm && !driftSignalled) {
+            } else if (inSwarm && !driftSignalled && session != null) {
                 try {
                     SwarmInfo swarm = watched.swarm();
                     String expected = session.journal().get("nodeId").orElse("");
@@ -226,7 +232,8 @@ public final class Daemon implements AgentApi, AutoCloseable {
         while (!stopping && !shutdownRequested()) {
             try {
                 events.followNodeEvents(event -> {
-                    String ours = session.journal().get("nodeId").orElse("");
+                    Session s = session;
+                    String ours = s == null ? "" : s.journal().get("nodeId").orElse("");
                     if (event.getActor() != null && ours.equals(event.getActor().getId())) {
                         Log.debug("node event " + event.getAction() + " on our node");
                         wake();
@@ -268,10 +275,10 @@ public final class Daemon implements AgentApi, AutoCloseable {
     }
 
     private boolean shutdownRequested() {
-        if (!shutdownSeen && ShutdownMarker.requested(config.stateDir(), session.host().kernelBootId())) {
+        if (!shutdownSeen && ShutdownMarker.requested(config.stateDir(), kernelBootId)) {
             shutdownSeen = true;
             Log.info("a shutdown has begun: no more healing");
-            board.phase("shutting-down", session.host());
+            board.phase("shutting-down");
             board.observed(Optional.empty(), "shutdown", false, "shutting down");
             wake();
         }
@@ -287,6 +294,10 @@ public final class Daemon implements AgentApi, AutoCloseable {
 
     @Override
     public Map<String, Object> facts() {
+        if (facts == null) {
+            Session s = session;
+            facts = new HostFacts(s == null ? config.host().address().orElse("") : s.host().address());
+        }
         return facts.facts();
     }
 
@@ -323,6 +334,10 @@ public final class Daemon implements AgentApi, AutoCloseable {
     private ActionResult act(Action action) throws Exception {
         if (!work.tryLock(READY_WAIT.toSeconds() + 5, TimeUnit.SECONDS)) {
             return new ActionResult(false, "busy: a reconcile pass did not finish in time", true);
+        }
+        if (session == null) {
+            work.unlock();
+            return new ActionResult(false, "not booted yet: no node to act on", true);
         }
         try (ActionLock lock = ActionLock.take(config.stateDir(), "api", Instant.now().plusSeconds(5))) {
             session.refresh();
@@ -376,8 +391,10 @@ public final class Daemon implements AgentApi, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        board.phase("stopped", session.host());
+        board.phase("stopped");
         watched.close();
-        session.close();
+        if (session != null) {
+            session.close();
+        }
     }
 }

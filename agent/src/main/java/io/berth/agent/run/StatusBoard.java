@@ -41,9 +41,8 @@ final class StatusBoard {
         this.host = host;
     }
 
-    synchronized void phase(String phase, Host host) {
+    synchronized void phase(String phase) {
         this.phase = phase;
-        this.host = host;
         save();
     }
 
@@ -55,6 +54,9 @@ final class StatusBoard {
     synchronized void failed(String error) {
         lastError = error;
         lastErrorAt = Instant.now().toString();
+        if (!ready) {
+            notReadyReason = error; // until a pass can look at the record and the node, the error is the reason
+        }
         save();
     }
 
