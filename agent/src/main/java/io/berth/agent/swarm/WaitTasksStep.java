@@ -11,8 +11,10 @@ import io.berth.agent.retry.Retry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Waits until every replicated task that ran on this node when it was drained runs on another node, or is no
@@ -60,30 +62,43 @@ public final class WaitTasksStep implements Step {
                 + String.join(", ", names(waiting)), true);
     }
 
+    /** Drops the tasks that moved or are no longer wanted: one look at each service per round, however many tasks. */
     private void dropMoved(List<MovingTask> waiting, String nodeId) throws Exception {
+        Map<String, Optional<List<Task>>> running = new HashMap<>();
+        Map<String, Integer> replicas = new HashMap<>();
         for (var it = waiting.iterator(); it.hasNext(); ) {
-            if (movedOrGone(it.next(), nodeId)) {
+            MovingTask task = it.next();
+            if (!running.containsKey(task.service())) {
+                look(task.service(), nodeId, running, replicas);
+            }
+            Optional<List<Task>> elsewhere = running.get(task.service());
+            boolean gone = elsewhere.isEmpty() || replicas.getOrDefault(task.service(), Integer.MAX_VALUE) < task.slot();
+            if (gone || elsewhere.get().stream().anyMatch(t -> t.getSlot() != null && t.getSlot() == task.slot())) {
                 it.remove();
             }
         }
     }
 
-    private boolean movedOrGone(MovingTask task, String nodeId) throws Exception {
-        Service service;
+    /** A service's tasks running on other nodes (empty: the service was removed) and its replica count. */
+    private void look(String service, String nodeId, Map<String, Optional<List<Task>>> running,
+                      Map<String, Integer> replicas) throws Exception {
+        Service spec;
         try {
-            service = managers.call(m -> m.inspectServiceCmd(task.service()).exec());
+            spec = managers.call(m -> m.inspectServiceCmd(service).exec());
         } catch (NotFoundException removed) {
-            return true;
+            running.put(service, Optional.empty());
+            return;
         }
-        var replicated = service.getSpec().getMode() == null ? null : service.getSpec().getMode().getReplicated();
-        if (replicated != null && replicated.getReplicas() < task.slot()) {
-            return true;
+        var replicated = spec.getSpec().getMode() == null ? null : spec.getSpec().getMode().getReplicated();
+        if (replicated != null) {
+            replicas.put(service, (int) replicated.getReplicas());
         }
-        List<Task> tasks = managers.call(m -> m.listTasksCmd().withServiceFilter(task.service()).exec());
-        return tasks.stream().anyMatch(t -> t.getSlot() != null && t.getSlot() == task.slot()
-                && !nodeId.equals(t.getNodeId())
-                && t.getDesiredState() == TaskState.RUNNING
-                && t.getStatus() != null && t.getStatus().getState() == TaskState.RUNNING);
+        List<Task> tasks = managers.call(m -> m.listTasksCmd().withServiceFilter(service).exec());
+        running.put(service, Optional.of(tasks.stream()
+                .filter(t -> !nodeId.equals(t.getNodeId()))
+                .filter(t -> t.getDesiredState() == TaskState.RUNNING)
+                .filter(t -> t.getStatus() != null && t.getStatus().getState() == TaskState.RUNNING)
+                .toList()));
     }
 
     private static List<String> names(List<MovingTask> tasks) {
