@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -63,10 +61,7 @@ public record Host(String identity, String name, String fqdn, String address, St
             }
             String created = UUID.randomUUID().toString();
             if (persist) {
-                Files.createDirectories(stateDir);
-                Path temp = stateDir.resolve("identity.tmp");
-                Files.writeString(temp, created + "\n", StandardCharsets.UTF_8);
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+                StateFile.write(file, created + "\n");
             }
             return created;
         } catch (IOException e) {

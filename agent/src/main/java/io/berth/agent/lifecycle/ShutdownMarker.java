@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * "A shutdown has begun in this boot": written by {@code shutdown} before it even waits for the lock, so a
@@ -22,10 +21,7 @@ public final class ShutdownMarker {
 
     public static void request(Path stateDir, String kernelBootId) {
         try {
-            Files.createDirectories(stateDir);
-            Path temp = stateDir.resolve("shutdown-requested.tmp");
-            Files.writeString(temp, kernelBootId + "\n");
-            Files.move(temp, file(stateDir), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            StateFile.write(file(stateDir), kernelBootId + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file(stateDir), e);
         }

@@ -22,7 +22,6 @@ import io.berth.agent.swarm.Managers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -189,7 +188,7 @@ public final class Daemon implements AgentApi, AutoCloseable {
         if (reason == null && nodeProblem != null) {
             reason = nodeProblem;
         } else if (reason == null && node.get().getStatus().getState() != SwarmNodeState.READY) {
-            reason = "node " + node.get().getId() + " is " + lower(node.get().getStatus().getState());
+            reason = "node " + node.get().getId() + " is " + StatusBoard.lower(node.get().getStatus().getState());
         } else if (reason == null && !drainedBy.isEmpty()) {
             reason = "node " + node.get().getId() + " is drained by " + drainedBy;
         }
@@ -214,7 +213,7 @@ public final class Daemon implements AgentApi, AutoCloseable {
                     SwarmInfo swarm = watched.swarm();
                     String expected = session.journal().get("nodeId").orElse("");
                     if (swarm.getLocalNodeState() != LocalNodeState.ACTIVE || !expected.equals(swarm.getNodeID())) {
-                        Log.warn("the local engine is " + lower(swarm.getLocalNodeState()) + " in the Swarm"
+                        Log.warn("the local engine is " + StatusBoard.lower(swarm.getLocalNodeState()) + " in the Swarm"
                                 + " (expected node " + expected + "): rejoining");
                         driftSignalled = true;
                         wake();
@@ -362,10 +361,6 @@ public final class Daemon implements AgentApi, AutoCloseable {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static String lower(Enum<?> value) {
-        return value == null ? "unknown" : value.name().toLowerCase(Locale.ROOT);
     }
 
     private void sleep(Duration duration) {

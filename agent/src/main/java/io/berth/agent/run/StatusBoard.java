@@ -3,10 +3,9 @@ package io.berth.agent.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.model.SwarmNode;
 import io.berth.agent.lifecycle.Host;
+import io.berth.agent.lifecycle.StateFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -113,17 +112,14 @@ final class StatusBoard {
 
     private void save() {
         try {
-            Files.createDirectories(stateDir);
-            Path temp = stateDir.resolve(FILE + ".tmp");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), status());
-            Files.move(temp, stateDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            StateFile.write(stateDir.resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(status()));
         } catch (IOException e) {
             // Status on disk is a convenience; the API still serves it.
         }
     }
 
-    private static String lower(Enum<?> value) {
+    /** An enum as the Engine API spells it ("ready", "drain"), or "unknown". */
+    static String lower(Enum<?> value) {
         return value == null ? "unknown" : value.name().toLowerCase(Locale.ROOT);
     }
 }
