@@ -15,6 +15,12 @@ public @interface Lab {
     /** Worker hosts (bare engines, not yet in the Swarm). */
     int workers() default 2;
 
-    /** Serve the manager's Engine API with mutual TLS instead of plain TCP. */
+    /** Serve the managers' Engine API with mutual TLS instead of plain TCP. */
     boolean tls() default false;
+
+    /**
+     * Swarm managers, 1 to 5: {@code manager} (which initialises the Swarm), then {@code manager2},
+     * {@code manager3}, … joined as managers; the lab is up once every one is Reachable with one Leader.
+     */
+    int managers() default 1;
 }

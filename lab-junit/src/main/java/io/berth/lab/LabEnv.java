@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A running lab, driven through the {@code lab/lab} script: its addresses and files (the script's
- * {@code LAB_*} env) and the faults tests need (restart, kill, stop, start, wipe, move a host).
+ * {@code LAB_*} env) and the faults tests need (restart, kill, stop, start, wipe, move a host, stall a
+ * host, demote or promote a manager, boot a host anew).
  */
 public final class LabEnv {
 
@@ -38,10 +39,19 @@ public final class LabEnv {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    /** Brings up a fresh lab with its own name and subnet. */
+    /** Brings up a fresh lab with its own name and subnet, and one manager. */
     public static LabEnv up(int workers, boolean tls) {
+        return up(workers, tls, 1);
+    }
+
+    /** Brings up a fresh lab with its own name and subnet, and {@code managers} (1 to 5) Swarm managers. */
+    public static LabEnv up(int workers, boolean tls, int managers) {
+        if (managers < 1 || managers > 5) {
+            throw new IllegalArgumentException("managers must be 1 to 5, not " + managers);
+        }
         Path script = script();
-        List<String> args = new ArrayList<>(List.of("up", "--workers", Integer.toString(workers)));
+        List<String> args = new ArrayList<>(List.of("up", "--workers", Integer.toString(workers),
+                "--managers", Integer.toString(managers)));
         if (tls) {
             args.add("--tls");
         }
@@ -87,18 +97,40 @@ public final class LabEnv {
 
     /** The worker hosts' names, in order. */
     public List<String> workers() {
-        String hosts = env.getOrDefault("LAB_HOSTS", "");
-        return hosts.isEmpty() ? List.of() : List.of(hosts.split(","));
+        return list("LAB_HOSTS");
     }
 
-    /** One worker host as the lab describes it now. */
+    /** The manager hosts' names: {@code manager}, then {@code manager2}, … (their lab role, whatever Swarm did since). */
+    public List<String> managers() {
+        List<String> managers = list("LAB_MANAGERS");
+        return managers.isEmpty() ? List.of("manager") : managers;
+    }
+
+    /** Every manager's Engine API ({@code tcp://ADDR:2375}, {@code :2376} with TLS), in {@link #managers()} order. */
+    public List<String> managersApi() {
+        List<String> apis = list("LAB_MANAGERS_API");
+        return apis.isEmpty() ? List.of(managerApi()) : apis;
+    }
+
+    /** Every manager's Swarm address ({@code ADDR:2377}), in {@link #managers()} order. */
+    public List<String> joinAddrs() {
+        List<String> addrs = list("LAB_JOIN_ADDRS");
+        return addrs.isEmpty() ? List.of(joinAddr()) : addrs;
+    }
+
+    private List<String> list(String key) {
+        String value = env.getOrDefault(key, "");
+        return value.isEmpty() ? List.of() : List.of(value.split(","));
+    }
+
+    /** One engine host (a worker or a manager) as the lab describes it now. */
     public Host host(String host) {
         String prefix = "LAB_HOST_" + host.toUpperCase(Locale.ROOT) + "_";
         return new Host(host, get(prefix + "ADDR"), get(prefix + "SOCK"), get(prefix + "NETNS"),
                 Path.of(get(prefix + "DATA_ROOT")));
     }
 
-    /** A worker host: its address, its engine's socket ({@code unix://…}), its network namespace and data-root. */
+    /** An engine host: its address, its engine's socket ({@code unix://…}), its network namespace and data-root. */
     public record Host(String name, String addr, String sock, String netns, Path dataRoot) {
     }
 
@@ -109,8 +141,57 @@ public final class LabEnv {
     public void start(String host) { command("start", host); }
     /** A crash: engine, containerd, shims and tasks are SIGKILLed. */
     public void kill(String host) { command("kill", host); }
-    /** A reboot: stop and start on the same data-root. */
+    /** A reboot: stop and start on the same data-root (and the same boot id, see {@link #bootId}). */
     public void restart(String host) { command("restart", host); }
+    /**
+     * A reboot; with {@code newBoot}, as a new kernel boot: the host's processes (its engine, {@link #exec})
+     * see a fresh {@code /proc/sys/kernel/random/boot_id} from now on, and its exec-root (its /run) is emptied.
+     */
+    public void restart(String host, boolean newBoot) {
+        if (newBoot) {
+            command("restart", host, "--new-boot");
+        } else {
+            restart(host);
+        }
+    }
+    /** Starts a stopped engine host; with {@code newBoot}, as a new kernel boot ({@link #restart(String, boolean)}). */
+    public void start(String host, boolean newBoot) {
+        if (newBoot) {
+            command("start", host, "--new-boot");
+        } else {
+            start(host);
+        }
+    }
+    /**
+     * Freezes the host's main process (dockerd, or pdns_server for {@code dns}) with SIGSTOP: its sockets still
+     * accept connections and nothing answers, a stuck engine. {@link #stop}, {@link #kill}, {@link #restart} and
+     * {@link #down} work on a stalled host.
+     */
+    public void stall(String host) { command("stall", host); }
+    /** Thaws a stalled host (SIGCONT) and waits until it answers again. */
+    public void unstall(String host) { command("unstall", host); }
+    /**
+     * {@code docker node demote} of the host's node through another live manager; returns once its engine answers
+     * cluster calls with 503 "This node is not a swarm manager…" and holds a worker certificate.
+     */
+    public void demote(String host) { command("demote", host); }
+    /** {@code docker node promote} of the host's node; returns once it is a Reachable manager serving cluster calls. */
+    public void promote(String host) { command("promote", host); }
+
+    /** The kernel boot id the host's processes see: its own after a new boot, else this machine's. */
+    public String bootId(String host) {
+        try {
+            Path own = Path.of(get("LAB_DIR"), host, "boot_id");
+            return Files.readString(Files.exists(own) ? own : Path.of("/proc/sys/kernel/random/boot_id")).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What {@code lab status} says about the lab now (hosts, their state, the Swarm's nodes, the zones). */
+    public String status() {
+        return run(script, withLab(new ArrayList<>(List.of("status"))));
+    }
     /** A fresh disk: the stopped engine's data-root is deleted. */
     public void wipe(String host) { command("wipe", host); }
     public void setAddress(String host, String address) { command("set-address", host, address); }
@@ -146,7 +227,10 @@ public final class LabEnv {
         }
     }
 
-    /** Runs a command inside a host's network and UTS namespaces; returns its stdout, fails on a non-zero exit. */
+    /**
+     * Runs a command inside a host's network and UTS namespaces (and its mount namespace, with its own boot id,
+     * after a new boot); returns its stdout, fails on a non-zero exit.
+     */
     public String exec(String host, String... command) {
         return run(script, inHostArgs(host, command));
     }

@@ -26,7 +26,7 @@ public final class LabExtension implements BeforeAllCallback {
                     throw new ExtensionConfigurationException(
                             "@Lab field " + field.getName() + " must be a static LabEnv");
                 }
-                LabEnv env = LabEnv.up(lab.workers(), lab.tls());
+                LabEnv env = LabEnv.up(lab.workers(), lab.tls(), lab.managers());
                 // The store closes what it holds when the class's context closes: teardown is never skipped.
                 context.getStore(NAMESPACE).put(field, (AutoCloseable) env::down);
                 field.setAccessible(true);
