@@ -25,6 +25,21 @@ final class Swarm {
         return message == null ? root.getClass().getSimpleName() : firstLine(message);
     }
 
+    /**
+     * "{@code who endpoint} did not answer…" for a call that got no answer, however the failure spells it: the
+     * transport's own messages already start with the endpoint ("tcp://m1:2375 did not answer GET … within 5000 ms",
+     * "tcp://m1:2375: cannot connect: Connection refused").
+     */
+    static String unanswered(String who, java.net.URI endpoint, Throwable error) {
+        String why = describe(error);
+        String prefix = endpoint.toString();
+        if (why.startsWith(prefix + " did not answer")) {
+            return who + " " + why;
+        }
+        return who + " " + prefix + " did not answer: " + (why.startsWith(prefix + ": ")
+                ? why.substring(prefix.length() + 2) : why);
+    }
+
     /** docker-java's messages are "Status 404: {"message":"…"}" with the JSON on one line; keep it short. */
     private static String firstLine(String text) {
         String line = text.strip().lines().findFirst().orElse("");
