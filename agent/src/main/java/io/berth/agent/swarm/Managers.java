@@ -7,9 +7,12 @@ import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.SwarmNodeAvailability;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.SwarmNode;
+import com.github.dockerjava.api.model.SwarmInfo;
 import io.berth.agent.config.AgentConfig;
+import io.berth.agent.retry.CallBound;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,11 +31,14 @@ public final class Managers implements AutoCloseable {
     }
 
     private final List<DockerConnection> connections;
+    /** What one call may take without a window set by its step (the connections' own request timeout). */
+    private final Duration timeout;
     private volatile int preferred;
     private int calls;
 
-    public Managers(List<DockerConnection> connections) {
+    public Managers(List<DockerConnection> connections, Duration timeout) {
         this.connections = List.copyOf(connections);
+        this.timeout = timeout;
     }
 
     public static Managers open(List<URI> endpoints, Optional<AgentConfig.Tls> tls, Duration timeout) {
@@ -40,33 +46,55 @@ public final class Managers implements AutoCloseable {
         for (URI endpoint : endpoints) {
             connections.add(DockerConnection.open(endpoint, tls, timeout));
         }
-        return new Managers(connections);
+        return new Managers(connections, timeout);
     }
 
     /**
-     * Runs the call on the manager that answered last, else on the others in order. An answer that is an
-     * Engine API error (4xx, 5xx) is final; only a manager that cannot be reached passes the call on.
+     * Runs the call on the manager that answered last, else on the others in order. A manager that cannot be
+     * reached, does not answer in time, or answers 5xx (demoted: "not a swarm manager"; "does not have a leader")
+     * passes the call on; a 4xx is about the request itself and is final. Each attempt gets an equal share of what
+     * is left of the current {@link CallBound} window, so one stalled manager cannot use up the time of the others.
+     * When every manager failed, the failure names each one and is transient.
      */
     public <T> T call(Call<T> call) throws Exception {
-        Exception last = null;
+        List<String> failures = new ArrayList<>();
+        int start = preferred;
         for (int i = 0; i < connections.size(); i++) {
-            int index = (preferred + i) % connections.size();
+            int index = (start + i) % connections.size();
             DockerConnection connection = connections.get(index);
+            Instant share = Instant.now().plus(CallBound.left(timeout).dividedBy(connections.size() - i));
             try {
                 synchronized (this) {
                     calls++;
                 }
-                T result = call.apply(connection.client());
+                T result = CallBound.within(share, () -> call.apply(connection.client()));
                 preferred = index;
                 return result;
             } catch (DockerException answered) {
-                throw answered;
+                if (answered.getHttpStatus() < 500) {
+                    preferred = index;
+                    throw answered;
+                }
+                failures.add("manager " + connection.endpoint() + " answered " + Swarm.describe(answered));
+            } catch (InterruptedException e) {
+                throw e;
             } catch (Exception unreachable) {
-                last = new SwarmException("manager " + connection.endpoint() + " did not answer: "
-                        + Swarm.describe(unreachable), true);
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException("interrupted while calling manager " + connection.endpoint());
+                }
+                failures.add(Swarm.unanswered("manager", connection.endpoint(), unreachable));
             }
         }
-        throw last;
+        throw new SwarmException((failures.size() == 1 ? "" : "no manager answered: ") + String.join("; ", failures),
+                true);
+    }
+
+    /** Whether this endpoint is a manager now (a demoted one still answers, as a worker); throws when it is not. */
+    private static void requireManager(DockerClient client) throws SwarmException {
+        SwarmInfo swarm = client.infoCmd().exec().getSwarm();
+        if (swarm == null || !Boolean.TRUE.equals(swarm.getControlAvailable())) {
+            throw new SwarmException("not a swarm manager (demoted?)", true);
+        }
     }
 
     /** The node with exactly this id (the API's id filter matches by prefix), if the Swarm still lists it. */
@@ -86,12 +114,15 @@ public final class Managers implements AutoCloseable {
      * events exist only on a manager's stream (a worker's engine is not told it was removed).
      */
     public void followNodeEvents(Consumer<Event> onEvent) throws Exception {
-        call(m -> m.eventsCmd().withEventTypeFilter(EventType.NODE).exec(new ResultCallback.Adapter<Event>() {
-            @Override
-            public void onNext(Event event) {
-                onEvent.accept(event);
-            }
-        }).awaitCompletion());
+        call(m -> {
+            requireManager(m); // a worker's stream carries no node events: it would look quiet forever
+            return m.eventsCmd().withEventTypeFilter(EventType.NODE).exec(new ResultCallback.Adapter<Event>() {
+                @Override
+                public void onNext(Event event) {
+                    onEvent.accept(event);
+                }
+            }).awaitCompletion();
+        });
     }
 
     /** Engine API requests sent so far (benchmarks report them). */

@@ -40,9 +40,12 @@ final class Nodes {
                         .withSwarmNodeSpec(spec)
                         .exec());
                 return;
-            } catch (DockerException e) {
-                if (attempt >= UPDATE_ATTEMPTS || !String.valueOf(e.getMessage()).contains("out of sequence")) {
-                    throw new SwarmException("cannot update node " + nodeId + ": " + Swarm.describe(e), false);
+            } catch (DockerException | SwarmException e) {
+                // A stale version is a 500, so the managers pass it on and it may come back inside a SwarmException.
+                boolean stale = Swarm.describe(e).contains("out of sequence");
+                if (attempt >= UPDATE_ATTEMPTS || !stale) {
+                    throw new SwarmException("cannot update node " + nodeId + ": " + Swarm.describe(e),
+                            !stale && e instanceof SwarmException s && s.transientFailure());
                 }
             }
         }
