@@ -1,6 +1,7 @@
 package io.berth.agent.dns;
 
 import io.berth.agent.config.AgentConfig;
+import io.berth.agent.retry.CallBound;
 import io.berth.agent.retry.Retry;
 import java.io.IOException;
 import java.net.URI;
@@ -16,6 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -115,7 +120,7 @@ public final class PowerDnsHttp implements PowerDns, AutoCloseable {
 
     private String send(String method, String zone, URI uri, HttpRequest.BodyPublisher body, int expected)
             throws DnsException, InterruptedException {
-        Instant deadline = Instant.now().plus(retryFor);
+        Instant deadline = CallBound.deadline(retryFor); // the step's window may end sooner
         AtomicInteger attempts = new AtomicInteger();
         try {
             return retry.until(deadline, e -> e instanceof DnsException d && d.isTransient(), () -> {
@@ -133,25 +138,50 @@ public final class PowerDnsHttp implements PowerDns, AutoCloseable {
 
     private String sendOnce(String method, String zone, URI uri, HttpRequest.BodyPublisher body, int expected)
             throws DnsException, InterruptedException {
+        Duration bound = CallBound.left(timeout);
+        if (bound.isZero()) {
+            throw new DnsException("no time left to send " + method + " of zone " + zone + " to PowerDNS at " + api,
+                    true);
+        }
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .header("X-API-Key", key())
                 .header("Accept", "application/json")
                 .header("Content-Type", "application/json")
                 .method(method, body)
-                .timeout(timeout)
+                .timeout(bound)
                 .build();
         HttpResponse<String> response;
         requests.incrementAndGet();
+        // The request's own timeout covers the headers only; the future's bound covers the body too.
+        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw logged(new DnsException("PowerDNS at " + api + " did not answer " + method + " of zone " + zone
-                    + " within " + timeout.toMillis() + " ms", true, e));
-        } catch (IOException e) {
-            // Refused, reset, closed early: the server may be starting, restarting or overloaded.
-            throw logged(new DnsException("cannot reach PowerDNS at " + api + " (" + method + " zone " + zone + "): "
-                    + e, true, e));
+            response = exchange.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            exchange.cancel(true); // aborts the exchange and frees its connection
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException) {
+                throw logged(new DnsException("PowerDNS at " + api + " did not answer " + method + " of zone " + zone
+                        + " within " + bound.toMillis() + " ms", true, cause));
+            }
+            if (cause instanceof IOException io) {
+                throw unreachable(method, zone, io);
+            }
+            throw new IllegalStateException("unexpected failure talking to PowerDNS at " + api + ": " + cause, cause);
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            throw e;
         }
+        return answer(response, method, zone, expected);
+    }
+
+    private DnsException unreachable(String method, String zone, IOException e) {
+        // Refused, reset, closed early: the server may be starting, restarting or overloaded.
+        return logged(new DnsException("cannot reach PowerDNS at " + api + " (" + method + " zone " + zone + "): "
+                + e, true, e));
+    }
+
+    private String answer(HttpResponse<String> response, String method, String zone, int expected)
+            throws DnsException {
         int status = response.statusCode();
         if (status == expected) {
             return response.body();

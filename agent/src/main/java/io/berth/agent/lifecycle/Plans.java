@@ -39,16 +39,21 @@ public final class Plans {
                         "record", "join", "labels"));
     }
 
-    /** Shutdown: every step runs even when one fails, so a host going away leaves as little behind as it can. */
+    /**
+     * Shutdown: every step runs even when one fails, so a host going away leaves as little behind as it can. Each
+     * step is retried within its window of the budget: drain and the wait until the reserve, then leave, remove
+     * and deregister each end a share of the reserve before the end, so a stalled one leaves the next their time.
+     */
     public static List<StepsRunner.Planned> shutdown(Session s, boolean force, Deadline budget) {
         AgentConfig.Dns dns = s.config().dns();
         Journal journal = s.journal();
         return List.of(
-                StepsRunner.Planned.of(new DrainStep(s.engine(), s.managers(), journal)),
-                StepsRunner.Planned.of(new WaitTasksStep(s.managers(), journal, budget.forWaiting()), "drain"),
-                StepsRunner.Planned.of(new LeaveStep(s.engine(), force)),
-                StepsRunner.Planned.of(new RemoveNodeStep(s.managers(), journal)),
+                StepsRunner.Planned.of(new DrainStep(s.engine(), s.managers(), journal)).within(budget.forWaiting()),
+                StepsRunner.Planned.of(new WaitTasksStep(s.managers(), journal, budget.forWaiting()), "drain")
+                        .within(budget.forWaiting()),
+                StepsRunner.Planned.of(new LeaveStep(s.engine(), force)).within(budget.lessReserve(0.5)),
+                StepsRunner.Planned.of(new RemoveNodeStep(s.managers(), journal)).within(budget.lessReserve(0.25)),
                 StepsRunner.Planned.of(new DeregisterStep(s.dns(), dns.zone(), dns.reverseZone(), s.host().fqdn(),
-                        s.mark(), Optional.of(s.host().address()))));
+                        s.mark(), Optional.of(s.host().address()))).within(budget.end()));
     }
 }

@@ -3,15 +3,13 @@ package io.berth.agent.lifecycle;
 import io.berth.agent.AgentOptions;
 import io.berth.agent.Log;
 import io.berth.agent.config.AgentConfig;
-import io.berth.agent.dns.DeregisterStep;
 import io.berth.agent.retry.Deadline;
-import io.berth.agent.swarm.DrainStep;
-import io.berth.agent.swarm.LeaveStep;
-import io.berth.agent.swarm.RemoveNodeStep;
-import io.berth.agent.swarm.WaitTasksStep;
+import io.berth.agent.dns.PowerDnsHttp;
+import io.berth.agent.retry.Backstop;
+import io.berth.agent.retry.CallBound;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,6 +31,9 @@ public final class ShutdownCommand implements Callable<Integer> {
     @Mixin
     AgentOptions options;
 
+    /** How long a glance at the local engine may take before a step needs it (it answers in milliseconds). */
+    static final Duration ENGINE_GLANCE = Duration.ofSeconds(2);
+
     @Option(names = "--deadline", paramLabel = "D", converter = DurationConverter.class,
             description = "Bound for the whole command, e.g. 90s or 2m (default: swarm.drainTimeout).")
     Duration deadline;
@@ -40,15 +41,17 @@ public final class ShutdownCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Leave even if this node is a manager (a forced leave can break quorum).")
     boolean force;
 
+    /** How long past its deadline a shutdown may still be running before the backstop ends the process. */
+    static final Duration BACKSTOP_GRACE = Duration.ofSeconds(2);
+
     @Override
     public Integer call() throws Exception {
         AgentConfig config = options.load();
         Deadline budget = Deadline.of(deadline != null ? deadline : config.swarm().drainTimeout());
-        // A PowerDNS outage must not eat the whole budget in one call.
-        Duration dnsRetry = Duration.ofSeconds(Math.max(1, Math.min(10,
-                Duration.between(java.time.Instant.now(), budget.end()).toSeconds() / 4)));
-        try (Session session = new Session(config, options.dryRun, dnsRetry)) {
-            if (!force && isManager(session)) {
+        try (Backstop backstop = Backstop.arm("shutdown", budget.end().plus(BACKSTOP_GRACE));
+             Session session = new Session(config, options.dryRun, PowerDnsHttp.DEFAULT_RETRY_FOR)) {
+            // A wedged engine must not eat the budget here: the steps report it.
+            if (!force && CallBound.within(Instant.now().plus(ENGINE_GLANCE), () -> isManager(session))) {
                 Log.error("shutdown refused: this node is a Swarm manager; leaving could break quorum (use --force)");
                 return 1;
             }
@@ -56,7 +59,7 @@ public final class ShutdownCommand implements Callable<Integer> {
                 // Before waiting for the lock: a running `run` sees it, stops healing and lets go of the lock.
                 ShutdownMarker.request(config.stateDir(), session.host().kernelBootId());
             }
-            try (ActionLock lock = ActionLock.take(config.stateDir(), "shutdown", budget.forStep())) {
+            try (ActionLock lock = ActionLock.take(config.stateDir(), "shutdown", budget.forWaiting())) {
                 session.refresh();
                 return shutdown(session, budget);
             }
@@ -69,11 +72,22 @@ public final class ShutdownCommand implements Callable<Integer> {
             return 0;
         }
         session.journal().begin("shutdown");
-        Log.info("shutdown " + session.host().fqdn() + " within " + Duration.between(java.time.Instant.now(),
+        Log.info("shutdown " + session.host().fqdn() + " within " + Duration.between(Instant.now(),
                 budget.end()).toSeconds() + " s" + (options.dryRun ? " [dry run]" : ""));
         List<StepsRunner.Outcome> outcomes = new StepsRunner(session.journal(), options.dryRun)
                 .run(Plans.shutdown(session, force, budget));
-        return Report.exitCode("shutdown", outcomes, session, options.dryRun);
+        return Report.exitCode("shutdown", undrainedLeave(outcomes), session, options.dryRun);
+    }
+
+    /** A leave after a drain that never succeeded moved nothing first: the last line says so. */
+    private static List<StepsRunner.Outcome> undrainedLeave(List<StepsRunner.Outcome> outcomes) {
+        boolean left = outcomes.stream().anyMatch(o -> o.step().equals("leave") && o.changed());
+        return outcomes.stream()
+                .map(o -> left && o.step().equals("drain") && o.status() == StepsRunner.Status.FAILED
+                        ? new StepsRunner.Outcome(o.step(), o.status(), o.result(),
+                                "left the Swarm undrained, the deadline nearly spent: " + o.error())
+                        : o)
+                .toList();
     }
 
     private static boolean isManager(Session s) {

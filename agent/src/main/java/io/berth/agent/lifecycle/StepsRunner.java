@@ -1,6 +1,10 @@
 package io.berth.agent.lifecycle;
 
 import io.berth.agent.Log;
+import io.berth.agent.retry.CallBound;
+import io.berth.agent.retry.Retry;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,12 +16,22 @@ import java.util.Set;
  */
 public final class StepsRunner {
 
-    /** A step and the names of the steps it needs to have succeeded. */
-    public record Planned(Step step, Set<String> requires) {
+    /**
+     * A step, the names of the steps it needs to have succeeded, and its window: until when it is retried after a
+     * transient failure, and when every call it makes must end. Without a window a step runs once.
+     */
+    public record Planned(Step step, Set<String> requires, Instant window) {
         public static Planned of(Step step, String... requires) {
-            return new Planned(step, Set.of(requires));
+            return new Planned(step, Set.of(requires), null);
+        }
+
+        /** The same step, retried with backoff until {@code until}, every call in it bounded by it. */
+        public Planned within(Instant until) {
+            return new Planned(step, requires, until);
         }
     }
+
+    private static final Retry RETRY = new Retry(Duration.ofMillis(200), Duration.ofSeconds(2));
 
     /** How one step ended. */
     public enum Status { OK, FAILED, SKIPPED }
@@ -62,7 +76,7 @@ public final class StepsRunner {
             }
             long start = System.nanoTime();
             try {
-                StepResult result = planned.step().run(dryRun);
+                StepResult result = planned.window() == null ? planned.step().run(dryRun) : runWithin(planned);
                 if (dryRun && result.changed()) {
                     wouldChange.add(name);
                 }
@@ -82,6 +96,21 @@ public final class StepsRunner {
             }
         }
         return outcomes;
+    }
+
+    private StepResult runWithin(Planned planned) throws Exception {
+        Instant until = planned.window();
+        String name = planned.step().name();
+        return CallBound.within(until, () -> RETRY.until(until, Failures::isTransient, () -> {
+            try {
+                return planned.step().run(dryRun);
+            } catch (Exception e) {
+                if (Failures.isTransient(e) && Instant.now().isBefore(until)) {
+                    Log.step(Log.Level.INFO, name, "will retry: " + Log.oneLine(e));
+                }
+                throw e;
+            }
+        }));
     }
 
     private static String took(long startNanos) {

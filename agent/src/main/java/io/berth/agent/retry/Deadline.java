@@ -4,38 +4,36 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A whole command's time budget. The one long step (waiting for tasks to move) may use all of it but a
- * reserve; every other step gets a short timeout of its own even when the budget is spent, so a command
- * that ran out of time still tries each remaining step once, briefly, and never hangs.
+ * A whole command's time budget, split so that no step can starve the ones after it. The first steps (drain and
+ * the long wait for tasks to move) may use all of it but a reserve; the last steps (leave, remove, deregister)
+ * share the reserve, each with a window that ends a share of it before the end, so even a step that stalls until
+ * its window closes leaves the next ones their time. Nothing runs past the end.
  */
 public final class Deadline {
 
     private final Instant end;
     private final Duration reserve;
-    private final Duration shortStep;
 
-    public Deadline(Instant end, Duration reserve, Duration shortStep) {
+    public Deadline(Instant end, Duration reserve) {
         this.end = end;
         this.reserve = reserve;
-        this.shortStep = shortStep;
     }
 
-    /** A budget of {@code total} from now, keeping a quarter of it (at most 10 s) for the steps after the long wait. */
+    /** A budget of {@code total} from now, keeping a quarter of it (at most 10 s) for the last steps. */
     public static Deadline of(Duration total) {
-        Duration reserve = total.dividedBy(4).compareTo(Duration.ofSeconds(10)) > 0
-                ? Duration.ofSeconds(10) : total.dividedBy(4);
-        return new Deadline(Instant.now().plus(total), reserve, Duration.ofSeconds(3));
+        Duration quarter = total.dividedBy(4);
+        return new Deadline(Instant.now().plus(total), quarter.compareTo(Duration.ofSeconds(10)) > 0
+                ? Duration.ofSeconds(10) : quarter);
     }
 
-    /** Until when the long wait may go on. */
+    /** Until when the first steps (and the long wait) may go on: the end less the whole reserve. */
     public Instant forWaiting() {
         return end.minus(reserve);
     }
 
-    /** Until when an ordinary step may retry: the end of the budget, but never less than a short step from now. */
-    public Instant forStep() {
-        Instant floor = Instant.now().plus(shortStep);
-        return end.isAfter(floor) ? end : floor;
+    /** The end less {@code share} (0 to 1) of the reserve: the window of one of the last steps. */
+    public Instant lessReserve(double share) {
+        return end.minusMillis(Math.round(reserve.toMillis() * share));
     }
 
     public Instant end() {

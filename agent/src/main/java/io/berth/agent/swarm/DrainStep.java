@@ -7,6 +7,9 @@ import com.github.dockerjava.api.model.TaskState;
 import io.berth.agent.lifecycle.Journal;
 import io.berth.agent.lifecycle.Step;
 import io.berth.agent.lifecycle.StepResult;
+import io.berth.agent.retry.CallBound;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +19,9 @@ import java.util.Optional;
  * (the wait step checks that each of them runs elsewhere), unless it is drained already.
  */
 public final class DrainStep implements Step {
+
+    /** How long the local engine may take to say which node it is, before the journal's word is taken. */
+    private static final Duration ENGINE_GLANCE = Duration.ofSeconds(2);
 
     private final Engine engine;
     private final Managers managers;
@@ -34,8 +40,17 @@ public final class DrainStep implements Step {
 
     @Override
     public StepResult run(boolean dryRun) throws Exception {
-        // The engine forgets its node id when it leaves; an interrupted earlier run journaled it.
-        Optional<String> known = engine.nodeId().or(() -> journal.get("nodeId"));
+        // The engine forgets its node id when it leaves; an interrupted earlier run journaled it. A wedged engine
+        // does not stop the drain: it goes through a manager, with the node id the journal holds.
+        Optional<String> known;
+        try {
+            known = CallBound.within(Instant.now().plus(ENGINE_GLANCE), engine::nodeId).or(() -> journal.get("nodeId"));
+        } catch (SwarmException engineDown) {
+            known = journal.get("nodeId");
+            if (known.isEmpty()) {
+                throw engineDown;
+            }
+        }
         if (known.isEmpty()) {
             return StepResult.unchanged("not in a Swarm: nothing to drain", Map.of("node", "none"));
         }
