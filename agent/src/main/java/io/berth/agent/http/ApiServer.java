@@ -19,6 +19,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,13 +39,24 @@ public final class ApiServer {
         this.server = server;
     }
 
+    /** The loggers Helidon reports a failed start through, each with a multi-line trace; kept so JUL keeps them. */
+    private static final List<java.util.logging.Logger> START_LOGGERS = List.of(
+            java.util.logging.Logger.getLogger("io.helidon.webserver.LoomServer"),
+            java.util.logging.Logger.getLogger("io.helidon.webserver.ServerListener"));
+
+    /** The address could not be bound (taken, not local): one line, for the caller to report and retry. */
+    public static final class BindException extends java.io.IOException {
+        BindException(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Starts serving on {@code host:port} (port 0: any free port). Without {@code tokenFile}, drain and activate
-     * are refused. Throws if the address cannot be bound.
+     * are refused. Throws {@link BindException} if the address cannot be bound, having printed nothing.
      */
     public static ApiServer start(String host, int port, Optional<Path> tokenFile, AgentApi api,
-                                  AgentMetrics metrics) {
-        warnIfNotLoopback(host);
+                                  AgentMetrics metrics) throws BindException {
         BearerToken token = new BearerToken(tokenFile);
         WebServer server = WebServer.builder()
                 .host(host)
@@ -93,9 +105,63 @@ public final class ApiServer {
                                     + req.prologue().uriPath().rawPath() + " failed: " + ActionHandler.oneLine(e));
                             Json.error(res, Status.INTERNAL_SERVER_ERROR_500, "internal error");
                         }))
-                .build()
-                .start();
+                .build();
+        startQuietly(server, host, port);
+        warnIfNotLoopback(host); // once it listens: a caller may try a taken address many times
         return new ApiServer(server);
+    }
+
+    /**
+     * Starts the server with Helidon's own start-failure traces held back: Helidon logs a failed bind (with a
+     * multi-line trace) and returns a server that does not run; the caller reports it in one line instead.
+     */
+    private static void startQuietly(WebServer server, String host, int port) throws BindException {
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getThrown() != null) {
+                    failures.add(record.getThrown());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        synchronized (START_LOGGERS) {
+            START_LOGGERS.forEach(l -> {
+                l.setUseParentHandlers(false);
+                l.addHandler(capture);
+            });
+            try {
+                server.start();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            } finally {
+                START_LOGGERS.forEach(l -> {
+                    l.removeHandler(capture);
+                    l.setUseParentHandlers(true);
+                });
+            }
+        }
+        if (!failures.isEmpty() || !server.isRunning() || server.port() < 0) {
+            server.stop();
+            throw new BindException("cannot listen on " + host + ":" + port + ": "
+                    + (failures.isEmpty() ? "the server did not start" : rootMessage(failures.get(0))));
+        }
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     /** The port actually bound (useful with port 0). */

@@ -9,6 +9,7 @@ import java.util.Map;
  * @param phase          starting, booting, ready, not-ready, shutting-down or stopped
  * @param ready          its record resolves at the nameserver and its node is Ready and Active
  * @param notReadyReason why not, when not ready
+ * @param api            "serving", or why the API does not serve (then not ready)
  * @param drainedBy      who holds the node drained: "join" (our join hold), "shutdown", "operator", or empty
  * @param lastError      the last failure, one line
  */
@@ -19,6 +20,7 @@ public record AgentStatus(
         String identity,
         String fqdn,
         String address,
+        String api,
         Record record,
         Node node,
         String drainedBy,

@@ -65,8 +65,9 @@ public final class Daemon implements AgentApi, AutoCloseable {
 
     public Daemon(AgentConfig config, AgentMetrics metrics) {
         this.config = config;
-        // The event stream idles for long stretches: its connection gets a long timeout of its own.
-        this.events = Managers.open(config.swarm().managerApi(), config.swarm().tls(), Duration.ofMinutes(10));
+        // Its own connections: the event stream idles for long stretches, and the transport bounds a stream only
+        // until it starts, so a stalled manager is passed over within the ordinary timeout.
+        this.events = Managers.open(config.swarm().managerApi(), config.swarm().tls(), Duration.ofSeconds(5));
         this.watched = Engine.open(config.swarm().engine(), Duration.ofSeconds(5));
         this.metrics = metrics;
         this.board = new StatusBoard(config.stateDir(), Host.placeholder(config));
@@ -125,10 +126,10 @@ public final class Daemon implements AgentApi, AutoCloseable {
             }
             List<StepsRunner.Outcome> outcomes = new StepsRunner(session.journal(), false)
                     .run(Plans.boot(session, false, Instant.now().plus(READY_WAIT)));
-            boolean ok = true;
+            String failure = null;
             for (StepsRunner.Outcome outcome : outcomes) {
                 if (outcome.status() == StepsRunner.Status.FAILED) {
-                    ok = false;
+                    failure = failure != null ? failure : outcome.step() + ": " + outcome.error();
                     metrics.failed(failureKind(outcome.step()));
                     board.failed(outcome.step() + ": " + outcome.error());
                 } else if (outcome.changed() && booted) {
@@ -140,10 +141,13 @@ public final class Daemon implements AgentApi, AutoCloseable {
                 }
             }
             observe();
+            if (failure != null) {
+                board.notReady(failure); // what failed says more than what the look found
+            }
             board.reconciled();
             inSwarm = outcomes.stream().anyMatch(o -> o.step().equals("join") && o.status() == StepsRunner.Status.OK);
             driftSignalled = false;
-            return ok;
+            return failure == null;
         } catch (InterruptedException e) {
             Thread.interrupted(); // A shutdown began; the loop checks the marker next.
             return true;
@@ -285,6 +289,11 @@ public final class Daemon implements AgentApi, AutoCloseable {
     }
 
     // ---- the API ----
+
+    /** Whether the API serves: empty once it does, else why not. */
+    void apiServing(String problem) {
+        board.api(problem);
+    }
 
     @Override
     public AgentStatus status() {

@@ -4,7 +4,6 @@ import io.berth.agent.AgentOptions;
 import io.berth.agent.Log;
 import io.berth.agent.config.AgentConfig;
 import io.berth.agent.http.AgentMetrics;
-import io.berth.agent.http.ApiServer;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -42,13 +41,11 @@ public final class RunCommand implements Callable<Integer> {
 
         AgentMetrics metrics = new AgentMetrics();
         Daemon daemon = new Daemon(config, metrics);
-        AgentConfig.HostPort listen = config.api().listen();
-        ApiServer server = ApiServer.start(listen.host(), listen.port(), config.api().tokenFile(), daemon, metrics);
-        Log.info("run: serving the API on " + listen.host() + ":" + server.port());
         daemon.start();
+        ApiKeeper api = ApiKeeper.start(config.api(), daemon, metrics);
         stop.await();
         Log.info("run: stopping");
-        server.stop();
+        api.close();
         daemon.close();
         return 0;
     }

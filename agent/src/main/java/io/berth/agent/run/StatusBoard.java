@@ -34,6 +34,7 @@ final class StatusBoard {
     private String lastRepairKind = "";
     private String lastError = "";
     private String lastErrorAt = "";
+    private String apiProblem = "";
 
     StatusBoard(Path stateDir, Host host) {
         this.stateDir = stateDir;
@@ -91,14 +92,34 @@ final class StatusBoard {
         save();
     }
 
+    /** A pass failed: not ready, for this reason, until a pass succeeds. */
+    synchronized void notReady(String reason) {
+        ready = false;
+        notReadyReason = reason;
+        if (!phase.equals("shutting-down")) {
+            phase = "not-ready";
+        }
+        save();
+    }
+
+    /** Whether the API serves: empty once it does, else why not (the agent is then not ready). */
+    synchronized void api(String problem) {
+        apiProblem = problem;
+        save();
+    }
+
     synchronized void reconciled() {
         lastReconcile = Instant.now().toString();
         save();
     }
 
+    /** An API that does not serve makes the host not ready whatever the last pass found: nothing can ask it. */
     synchronized AgentStatus status() {
-        return new AgentStatus(phase, ready, notReadyReason, host.identity(), host.fqdn(), host.address(), record,
-                node, drainedBy, lastReconcile, lastRepair, lastRepairKind, lastError, lastErrorAt);
+        boolean serving = apiProblem.isEmpty();
+        String shownPhase = !serving && phase.equals("ready") ? "not-ready" : phase;
+        return new AgentStatus(shownPhase, ready && serving, serving ? notReadyReason : apiProblem, host.identity(),
+                host.fqdn(), host.address(), serving ? "serving" : apiProblem, record, node, drainedBy, lastReconcile,
+                lastRepair, lastRepairKind, lastError, lastErrorAt);
     }
 
     /** The last status a daemon wrote, if any. */

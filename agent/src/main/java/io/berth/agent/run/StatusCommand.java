@@ -71,6 +71,7 @@ public final class StatusCommand implements Callable<Integer> {
         System.out.println("phase:       " + s.phase() + (live ? "" : " (last known: no agent answers now)"));
         System.out.println("ready:       " + s.ready() + (s.ready() ? "" : " (" + s.notReadyReason() + ")"));
         System.out.println("host:        " + s.fqdn() + " " + s.address() + " identity " + s.identity());
+        System.out.println("api:         " + s.api());
         System.out.println("record:      " + s.record().state() + " A " + s.record().a()
                 + (s.record().ptr().isEmpty() ? "" : ", PTR " + s.record().ptr()));
         System.out.println("node:        " + s.node().id() + " " + s.node().state() + " " + s.node().availability()

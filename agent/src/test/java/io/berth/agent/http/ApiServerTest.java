@@ -62,6 +62,13 @@ class ApiServerTest {
     }
 
     @Test
+    void aTakenAddressIsOneLineAndNoServer() {
+        ApiServer.BindException e = assertThrows(ApiServer.BindException.class,
+                () -> ApiServer.start("127.0.0.1", server.port(), Optional.empty(), agent, metrics));
+        assertEquals("cannot listen on 127.0.0.1:" + server.port() + ": Address already in use", e.getMessage());
+    }
+
+    @Test
     void liveIsUpWhileTheServerRuns() throws Exception {
         HttpResponse<String> live = get("/health/live");
         assertEquals(200, live.statusCode());

@@ -30,6 +30,7 @@ final class FakeAgentApi implements AgentApi {
                 "4c1d-identity",
                 "w1.lab.example.",
                 "10.0.0.5",
+                "serving",
                 new AgentStatus.Record("registered", "10.0.0.5", "w1.lab.example."),
                 new AgentStatus.Node("n0de1d", "ready", "active", Map.of("berth.pool", "blue")),
                 "",

@@ -56,7 +56,7 @@ class MetricsTest {
     ApiServer server;
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         server = ApiServer.start("127.0.0.1", 0, Optional.empty(), new FakeAgentApi(), metrics);
     }
 
