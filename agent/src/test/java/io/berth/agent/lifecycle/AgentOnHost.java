@@ -83,6 +83,15 @@ final class AgentOnHost {
         write(defaultYaml() + topLevelYaml);
     }
 
+    /** Adds top-level YAML (e.g. an api: section) to the config as it is now. */
+    void append(String topLevelYaml) {
+        try {
+            Files.writeString(config, Files.readString(config) + topLevelYaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The default config with one line replaced (e.g. the joinAddrs line); fails if the line is not there. */
     void replaceLine(String startsWith, String newLine) {
         String yaml = defaultYaml();
