@@ -1,5 +1,6 @@
 package io.berth.agent;
 
+import io.berth.agent.log.Log;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.berth.agent;
 
+import io.berth.agent.log.Log;
 import io.berth.agent.config.ConfigException;
 import io.berth.agent.lifecycle.BootCommand;
 import io.berth.agent.lifecycle.ShutdownCommand;

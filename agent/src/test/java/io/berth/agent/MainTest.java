@@ -1,5 +1,6 @@
 package io.berth.agent;
 
+import io.berth.agent.log.Log;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,7 +1,7 @@
 package io.berth.agent.dns;
 
-import io.berth.agent.lifecycle.Step;
-import io.berth.agent.lifecycle.StepResult;
+import io.berth.agent.step.Step;
+import io.berth.agent.step.StepResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,6 +1,6 @@
 package io.berth.agent.facts;
 
-import io.berth.agent.Log;
+import io.berth.agent.log.Log;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

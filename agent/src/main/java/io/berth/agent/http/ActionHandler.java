@@ -1,6 +1,6 @@
 package io.berth.agent.http;
 
-import io.berth.agent.Log;
+import io.berth.agent.log.Log;
 import io.berth.agent.http.AgentApi.ActionResult;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;

@@ -1,6 +1,5 @@
 package io.berth.agent.http;
 
-import io.berth.agent.run.AgentStatus;
 import java.util.Map;
 
 /** What the HTTP API asks of the running agent. The daemon implements it; tests fake it. */

@@ -1,7 +1,6 @@
 package io.berth.agent.http;
 
-import io.berth.agent.Log;
-import io.berth.agent.run.AgentStatus;
+import io.berth.agent.log.Log;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;

@@ -1,7 +1,9 @@
 package io.berth.agent.lifecycle;
 
-import io.berth.agent.AgentOptions;
-import io.berth.agent.Log;
+import io.berth.agent.state.ShutdownMarker;
+import io.berth.agent.state.ActionLock;
+import io.berth.agent.cli.AgentOptions;
+import io.berth.agent.log.Log;
 import io.berth.agent.config.AgentConfig;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +12,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.berth.agent.step.StepsRunner;
 
 /** berth-agent boot: register this host's record and join the Swarm. */
 @Command(name = "boot", mixinStandardHelpOptions = true,
@@ -43,10 +46,10 @@ public final class BootCommand implements Callable<Integer> {
             if (!options.dryRun) {
                 ShutdownMarker.clear(config.stateDir()); // a new life: a shutdown of the last one no longer stands
             }
-            session.journal().begin("boot");
+            session.state().update(s -> s.begin("boot"));
             Log.info("boot " + session.host().fqdn() + " at " + session.host().address()
                     + " (identity " + session.host().identity() + ")" + (options.dryRun ? " [dry run]" : ""));
-            List<StepsRunner.Outcome> outcomes = new StepsRunner(session.journal(), options.dryRun)
+            List<StepsRunner.Outcome> outcomes = new StepsRunner(session.state(), options.dryRun)
                     .run(Plans.boot(session, takeOver, Instant.now().plus(READY_WAIT)));
             return Report.exitCode("boot", outcomes, session, options.dryRun);
         }

@@ -9,10 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.UUID;
+import io.berth.agent.state.StateFile;
 
 /**
  * Who this host is: its identity (SMBIOS UUID, else one created once in stateDir), its record's name and the
- * address it advertises, and the kernel's boot id (what scopes the journal).
+ * address it advertises, and the kernel's boot id (what scopes the state's life).
  */
 public record Host(String identity, String name, String fqdn, String address, String kernelBootId) {
 
@@ -20,7 +21,7 @@ public record Host(String identity, String name, String fqdn, String address, St
     private static final Path HOSTNAME = Path.of("/proc/sys/kernel/hostname");
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
 
-    /** The kernel's boot id: what scopes the journal's "done" and the shutdown marker. */
+    /** The kernel's boot id: the life the state describes, and what scopes the shutdown marker. */
     public static String currentKernelBootId() {
         return read(BOOT_ID);
     }

@@ -1,9 +1,11 @@
 package io.berth.agent.lifecycle;
 
+import io.berth.agent.step.StepsRunner;
 import io.berth.agent.config.AgentConfig;
 import io.berth.agent.dns.DeregisterStep;
 import io.berth.agent.dns.RecordStep;
 import io.berth.agent.retry.Deadline;
+import io.berth.agent.state.StateStore;
 import io.berth.agent.swarm.ActivateStep;
 import io.berth.agent.swarm.DrainStep;
 import io.berth.agent.swarm.JoinStep;
@@ -27,15 +29,15 @@ public final class Plans {
         AgentConfig.Swarm swarm = s.config().swarm();
         AgentConfig.Dns dns = s.config().dns();
         Host host = s.host();
-        Journal journal = s.journal();
+        StateStore state = s.state();
         return List.of(
                 StepsRunner.Planned.of(new RecordStep(s.dns(), dns.zone(), dns.reverseZone(), host.fqdn(),
                         host.address(), dns.ttl(), s.mark(), takeOver)),
                 StepsRunner.Planned.of(new JoinStep(s.engine(), s.managers(), swarm.joinAddrs(), swarm.joinTokenFile(),
-                        host.address(), swarm.activateWhenReady(), journal)),
-                StepsRunner.Planned.of(new LabelStep(s.managers(), journal, swarm.labels(), host.identity()), "join"),
-                StepsRunner.Planned.of(new StaleNodeStep(s.managers(), journal, host.identity()), "join", "labels"),
-                StepsRunner.Planned.of(new ActivateStep(s.managers(), journal, s::recordNotResolving, readyUntil),
+                        host.address(), swarm.activateWhenReady(), state)),
+                StepsRunner.Planned.of(new LabelStep(s.managers(), state, swarm.labels(), host.identity()), "join"),
+                StepsRunner.Planned.of(new StaleNodeStep(s.managers(), state, host.identity(), s.staleScannedFor()), "join", "labels"),
+                StepsRunner.Planned.of(new ActivateStep(s.managers(), state, s::recordNotResolving, readyUntil),
                         "record", "join", "labels"));
     }
 
@@ -46,13 +48,13 @@ public final class Plans {
      */
     public static List<StepsRunner.Planned> shutdown(Session s, boolean force, Deadline budget) {
         AgentConfig.Dns dns = s.config().dns();
-        Journal journal = s.journal();
+        StateStore state = s.state();
         return List.of(
-                StepsRunner.Planned.of(new DrainStep(s.engine(), s.managers(), journal)).within(budget.forWaiting()),
-                StepsRunner.Planned.of(new WaitTasksStep(s.managers(), journal, budget.forWaiting()), "drain")
+                StepsRunner.Planned.of(new DrainStep(s.engine(), s.managers(), state)).within(budget.forWaiting()),
+                StepsRunner.Planned.of(new WaitTasksStep(s.managers(), state, budget.forWaiting()), "drain")
                         .within(budget.forWaiting()),
                 StepsRunner.Planned.of(new LeaveStep(s.engine(), force)).within(budget.lessReserve(0.5)),
-                StepsRunner.Planned.of(new RemoveNodeStep(s.managers(), journal)).within(budget.lessReserve(0.25)),
+                StepsRunner.Planned.of(new RemoveNodeStep(s.managers(), state)).within(budget.lessReserve(0.25)),
                 StepsRunner.Planned.of(new DeregisterStep(s.dns(), dns.zone(), dns.reverseZone(), s.host().fqdn(),
                         s.mark(), Optional.of(s.host().address()))).within(budget.end()));
     }

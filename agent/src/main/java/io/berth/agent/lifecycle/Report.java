@@ -1,6 +1,7 @@
 package io.berth.agent.lifecycle;
 
-import io.berth.agent.Log;
+import io.berth.agent.step.StepsRunner;
+import io.berth.agent.log.Log;
 import java.util.List;
 
 /** The last line of boot or shutdown, and its exit code. */
@@ -9,9 +10,8 @@ final class Report {
     private Report() {
     }
 
-    /** 0 when every step succeeded (the action is then journaled complete), else 1 naming what was not done. */
+    /** 0 when every step succeeded (the action is then recorded complete), else 1 naming what was not done. */
     static int exitCode(String action, List<StepsRunner.Outcome> outcomes, Session session, boolean dryRun) {
-        Journal journal = session.journal();
         List<String> failed = outcomes.stream()
                 .filter(o -> o.status() != StepsRunner.Status.OK)
                 .map(o -> o.step() + " (" + o.error() + ")")
@@ -22,7 +22,7 @@ final class Report {
             return 1;
         }
         if (!dryRun) {
-            journal.complete();
+            session.state().update(s -> s.completed());
         }
         Log.info(action + (dryRun ? " dry run: " + changed + " step(s) would change"
                 : changed == 0 ? ": nothing to do, already done" : " done: " + changed + " step(s) changed")

@@ -5,16 +5,18 @@ import io.berth.agent.dns.DnsQuery;
 import io.berth.agent.dns.Mark;
 import io.berth.agent.dns.PowerDnsHttp;
 import io.berth.agent.swarm.Engine;
+import io.berth.agent.state.StateStore;
 import io.berth.agent.swarm.Managers;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Everything boot, shutdown and the run daemon talk to, opened once from the config: the engine, the
  * managers and PowerDNS; and what may change between two passes of the daemon, re-read by {@link #refresh()}:
- * this host (its address) and its journal. Nothing is sent until a step runs.
+ * this host (its address) and its state. Nothing is sent until a step runs.
  */
 public final class Session implements AutoCloseable {
 
@@ -27,7 +29,9 @@ public final class Session implements AutoCloseable {
     private final Managers managers;
     private final PowerDnsHttp dns;
     private volatile Host host;
-    private volatile Journal journal;
+    private volatile StateStore state;
+    /** The node id the stale-node step last found clean for: a stale node appears only with a new node id. */
+    private final AtomicReference<String> staleScannedFor = new AtomicReference<>();
     private volatile Mark mark;
 
     public Session(AgentConfig config, boolean dryRun, Duration dnsRetryFor) {
@@ -45,17 +49,18 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Re-reads this host (its address may have changed) and the journal (another action may have written it). */
+    /** Re-reads this host (its address may have changed) and the state (another action may have written it). */
     public void refresh() {
         Host now = Host.discover(config, !dryRun);
-        this.journal = Journal.load(config.stateDir(), now.kernelBootId(), !dryRun);
+        this.state = StateStore.open(config.stateDir(), now.kernelBootId(), !dryRun);
         this.mark = new Mark(config.dns().owner(), now.identity());
         this.host = now;
     }
 
     public AgentConfig config() { return config; }
     public Host host() { return host; }
-    public Journal journal() { return journal; }
+    public StateStore state() { return state; }
+    AtomicReference<String> staleScannedFor() { return staleScannedFor; }
     public Mark mark() { return mark; }
     public Engine engine() { return engine; }
     public Managers managers() { return managers; }

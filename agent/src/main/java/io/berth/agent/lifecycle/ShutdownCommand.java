@@ -1,7 +1,7 @@
 package io.berth.agent.lifecycle;
 
-import io.berth.agent.AgentOptions;
-import io.berth.agent.Log;
+import io.berth.agent.cli.AgentOptions;
+import io.berth.agent.log.Log;
 import io.berth.agent.config.AgentConfig;
 import io.berth.agent.retry.Deadline;
 import io.berth.agent.dns.PowerDnsHttp;
@@ -14,6 +14,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.berth.agent.state.ActionLock;
+import io.berth.agent.state.ShutdownMarker;
+import io.berth.agent.step.StepsRunner;
 
 /** berth-agent shutdown: drain, wait for the tasks to move, leave, remove the node, deregister. */
 @Command(name = "shutdown", mixinStandardHelpOptions = true,
@@ -67,14 +70,14 @@ public final class ShutdownCommand implements Callable<Integer> {
     }
 
     private int shutdown(Session session, Deadline budget) throws InterruptedException {
-        if (session.journal().completed("shutdown")) {
+        if (session.state().get().isComplete("shutdown")) {
             Log.info("shutdown: already done in this boot, nothing to do");
             return 0;
         }
-        session.journal().begin("shutdown");
+        session.state().update(s -> s.begin("shutdown"));
         Log.info("shutdown " + session.host().fqdn() + " within " + Duration.between(Instant.now(),
                 budget.end()).toSeconds() + " s" + (options.dryRun ? " [dry run]" : ""));
-        List<StepsRunner.Outcome> outcomes = new StepsRunner(session.journal(), options.dryRun)
+        List<StepsRunner.Outcome> outcomes = new StepsRunner(session.state(), options.dryRun)
                 .run(Plans.shutdown(session, force, budget));
         return Report.exitCode("shutdown", undrainedLeave(outcomes), session, options.dryRun);
     }

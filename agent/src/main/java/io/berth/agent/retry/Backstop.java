@@ -1,6 +1,6 @@
 package io.berth.agent.retry;
 
-import io.berth.agent.Log;
+import io.berth.agent.log.Log;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -1,6 +1,6 @@
 package io.berth.agent.run;
 
-import io.berth.agent.Log;
+import io.berth.agent.log.Log;
 import io.berth.agent.config.AgentConfig;
 import io.berth.agent.http.AgentMetrics;
 import io.berth.agent.http.ApiServer;

@@ -5,18 +5,19 @@ import com.github.dockerjava.api.model.SwarmInfo;
 import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeAvailability;
 import com.github.dockerjava.api.model.SwarmNodeState;
-import io.berth.agent.Log;
+import io.berth.agent.log.Log;
 import io.berth.agent.config.AgentConfig;
 import io.berth.agent.facts.HostFacts;
 import io.berth.agent.http.AgentApi;
 import io.berth.agent.http.AgentMetrics;
-import io.berth.agent.lifecycle.ActionLock;
+import io.berth.agent.state.ActionLock;
 import io.berth.agent.lifecycle.Host;
-import io.berth.agent.lifecycle.Journal;
 import io.berth.agent.lifecycle.Plans;
 import io.berth.agent.lifecycle.Session;
-import io.berth.agent.lifecycle.ShutdownMarker;
-import io.berth.agent.lifecycle.StepsRunner;
+import io.berth.agent.state.Hold;
+import io.berth.agent.state.StateStore;
+import io.berth.agent.state.ShutdownMarker;
+import io.berth.agent.step.StepsRunner;
 import io.berth.agent.swarm.Engine;
 import io.berth.agent.swarm.Managers;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import io.berth.agent.http.AgentStatus;
 
 /**
  * The {@code run} daemon: boots as {@code boot} does, then heals drift until stopped. A pass runs boot's
@@ -124,7 +126,7 @@ public final class Daemon implements AgentApi, AutoCloseable {
             if (!booted) {
                 board.phase("booting");
             }
-            List<StepsRunner.Outcome> outcomes = new StepsRunner(session.journal(), false)
+            List<StepsRunner.Outcome> outcomes = new StepsRunner(session.state(), false)
                     .run(Plans.boot(session, false, Instant.now().plus(READY_WAIT)));
             String failure = null;
             for (StepsRunner.Outcome outcome : outcomes) {
@@ -152,7 +154,7 @@ public final class Daemon implements AgentApi, AutoCloseable {
             Thread.interrupted(); // A shutdown began; the loop checks the marker next.
             return true;
         } catch (Exception e) {
-            // Outside the file lock now: the journal is not touched here; the next pass looks again.
+            // Outside the file lock now: the state is not touched here; the next pass looks again.
             metrics.failed("engine");
             board.failed(Log.oneLine(e));
             return false;
@@ -167,11 +169,11 @@ public final class Daemon implements AgentApi, AutoCloseable {
         if (session == null) {
             return;
         }
-        Journal journal = session.journal();
+        StateStore state = session.state();
         Optional<String> recordProblem = session.recordNotResolving();
         Optional<SwarmNode> node = Optional.empty();
         String nodeProblem = null;
-        Optional<String> nodeId = journal.get("nodeId");
+        Optional<String> nodeId = state.get().node();
         try {
             node = nodeId.isPresent() ? session.managers().node(nodeId.get()) : Optional.empty();
             if (node.isEmpty()) {
@@ -183,9 +185,9 @@ public final class Daemon implements AgentApi, AutoCloseable {
         String drainedBy = "";
         if (node.isPresent() && node.get().getSpec().getAvailability() != SwarmNodeAvailability.ACTIVE) {
             // A drain we did not make (no hold of ours) is an operator's: remember it across restarts.
-            drainedBy = journal.get("hold").orElse("operator");
-            if (journal.get("hold").isEmpty() && !shutdownRequested()) {
-                journal.put("hold", "operator");
+            drainedBy = state.get().heldBy().map(h -> h.by().spelling()).orElse("operator");
+            if (state.get().heldBy().isEmpty() && !shutdownRequested()) {
+                state.update(st -> st.held(Hold.Holder.OPERATOR));
             }
         }
         String reason = recordProblem.orElse(null);
@@ -202,7 +204,7 @@ public final class Daemon implements AgentApi, AutoCloseable {
     // ---- what wakes the loop ----
 
     /**
-     * Compares the engine's Swarm membership with what the last good pass left (the journal's node id): an
+     * Compares the engine's Swarm membership with what the last good pass left (the state's node id): an
      * engine that is out, or in as another node, is drift. One wake per episode; the loop's backoff does the rest.
      */
     private void watchLocalEngine() {
@@ -215,7 +217,7 @@ public final class Daemon implements AgentApi, AutoCloseable {
             } else if (inSwarm && !driftSignalled && session != null) {
                 try {
                     SwarmInfo swarm = watched.swarm();
-                    String expected = session.journal().get("nodeId").orElse("");
+                    String expected = session.state().get().node().orElse("");
                     if (swarm.getLocalNodeState() != LocalNodeState.ACTIVE || !expected.equals(swarm.getNodeID())) {
                         Log.warn("the local engine is " + StatusBoard.lower(swarm.getLocalNodeState()) + " in the Swarm"
                                 + " (expected node " + expected + "): rejoining");
@@ -236,7 +238,7 @@ public final class Daemon implements AgentApi, AutoCloseable {
             try {
                 events.followNodeEvents(event -> {
                     Session s = session;
-                    String ours = s == null ? "" : s.journal().get("nodeId").orElse("");
+                    String ours = s == null ? "" : s.state().get().node().orElse("");
                     if (event.getActor() != null && ours.equals(event.getActor().getId())) {
                         Log.debug("node event " + event.getAction() + " on our node");
                         wake();
@@ -313,8 +315,8 @@ public final class Daemon implements AgentApi, AutoCloseable {
     public ActionResult drain() throws Exception {
         return act(() -> {
             String nodeId = nodeId();
+            session.state().update(st -> st.held(Hold.Holder.OPERATOR)); // before the drain it stands for
             session.managers().setAvailability(nodeId, SwarmNodeAvailability.DRAIN);
-            session.journal().put("hold", "operator");
             observe();
             return new ActionResult(true, "drained node " + nodeId + " (an operator's drain: left in place)", false);
         });
@@ -328,7 +330,7 @@ public final class Daemon implements AgentApi, AutoCloseable {
         return act(() -> {
             String nodeId = nodeId();
             session.managers().setAvailability(nodeId, SwarmNodeAvailability.ACTIVE);
-            session.journal().put("hold", null);
+            session.state().update(st -> st.released());
             observe();
             return new ActionResult(true, "activated node " + nodeId, false);
         });
@@ -338,7 +340,7 @@ public final class Daemon implements AgentApi, AutoCloseable {
         ActionResult run() throws Exception;
     }
 
-    /** An API action: after any pass in flight, and under the file lock, as passes and shutdown write the journal. */
+    /** An API action: after any pass in flight, and under the file lock, as passes and shutdown write the state. */
     private ActionResult act(Action action) throws Exception {
         if (!work.tryLock(READY_WAIT.toSeconds() + 5, TimeUnit.SECONDS)) {
             return new ActionResult(false, "busy: a reconcile pass did not finish in time", true);
@@ -356,7 +358,7 @@ public final class Daemon implements AgentApi, AutoCloseable {
     }
 
     private String nodeId() {
-        return session.journal().get("nodeId").orElseThrow(() -> new IllegalStateException("this host has no node"));
+        return session.state().get().node().orElseThrow(() -> new IllegalStateException("this host has no node"));
     }
 
     // ---- small things ----

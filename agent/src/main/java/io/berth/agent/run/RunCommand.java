@@ -1,7 +1,7 @@
 package io.berth.agent.run;
 
-import io.berth.agent.AgentOptions;
-import io.berth.agent.Log;
+import io.berth.agent.cli.AgentOptions;
+import io.berth.agent.log.Log;
 import io.berth.agent.config.AgentConfig;
 import io.berth.agent.http.AgentMetrics;
 import java.util.concurrent.Callable;

@@ -1,9 +1,10 @@
 package io.berth.agent.run;
 
+import io.berth.agent.http.AgentStatus;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.model.SwarmNode;
 import io.berth.agent.lifecycle.Host;
-import io.berth.agent.lifecycle.StateFile;
+import io.berth.agent.state.StateFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

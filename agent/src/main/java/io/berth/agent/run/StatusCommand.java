@@ -1,7 +1,8 @@
 package io.berth.agent.run;
 
+import io.berth.agent.http.AgentStatus;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.berth.agent.AgentOptions;
+import io.berth.agent.cli.AgentOptions;
 import io.berth.agent.config.AgentConfig;
 import java.io.IOException;
 import java.net.URI;

@@ -3,10 +3,11 @@ package io.berth.agent.swarm;
 import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeAvailability;
 import com.github.dockerjava.api.model.SwarmNodeState;
-import io.berth.agent.lifecycle.Journal;
-import io.berth.agent.lifecycle.Step;
-import io.berth.agent.lifecycle.StepResult;
 import io.berth.agent.retry.Retry;
+import io.berth.agent.state.Hold;
+import io.berth.agent.state.StateStore;
+import io.berth.agent.step.Step;
+import io.berth.agent.step.StepResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -16,19 +17,21 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Lets the Swarm schedule tasks here once the host is ready (its record resolves, its node is Ready), if the
- * node is held drained by our own join. A drain that is not ours (an operator's) is left in place.
+ * drain is ours to lift: our own join's hold, or the drain of a shutdown of an earlier life that never finished
+ * (a reboot on the same disk). An operator's drain, and this life's shutdown, are left in place.
  */
 public final class ActivateStep implements Step {
 
-    private final Managers managers;
-    private final Journal journal;
+    private final SwarmManagers managers;
+    private final StateStore state;
     private final Callable<Optional<String>> recordNotReady;
     private final Instant until;
 
     /** {@code recordNotReady} answers why the host's record does not resolve yet, or empty once it does. */
-    public ActivateStep(Managers managers, Journal journal, Callable<Optional<String>> recordNotReady, Instant until) {
+    public ActivateStep(SwarmManagers managers, StateStore state, Callable<Optional<String>> recordNotReady,
+                        Instant until) {
         this.managers = managers;
-        this.journal = journal;
+        this.state = state;
         this.recordNotReady = recordNotReady;
         this.until = until;
     }
@@ -40,17 +43,21 @@ public final class ActivateStep implements Step {
 
     @Override
     public StepResult run(boolean dryRun) throws Exception {
-        String nodeId = Nodes.current(journal);
-        SwarmNode node = Nodes.require(managers, nodeId);
+        String nodeId = Swarm.currentNode(state);
+        SwarmNode node = Swarm.require(managers, nodeId);
         String availability = Swarm.availability(node);
         Map<String, String> before = Map.of("availability", availability);
         if (node.getSpec().getAvailability() == SwarmNodeAvailability.ACTIVE) {
-            journal.put("hold", null);
+            if (!dryRun) {
+                state.update(s -> s.released());
+            }
             return StepResult.unchanged("node " + nodeId + " is already active", before);
         }
-        if (!"join".equals(journal.get("hold").orElse(""))) {
-            return StepResult.unchanged("node " + nodeId + " is " + availability
-                    + " by someone else (an operator?): left as it is", before);
+        Optional<Hold> hold = state.get().heldBy();
+        if (hold.isEmpty() || !hold.get().oursToLift(state.get().life())) {
+            return StepResult.unchanged("node " + nodeId + " is " + availability + " by "
+                    + hold.map(h -> h.by().spelling() + " (this life)").orElse("someone else (an operator?)")
+                    + ": left as it is", before);
         }
         if (dryRun) {
             return StepResult.changed("would activate node " + nodeId + " once it is ready", before,
@@ -63,7 +70,7 @@ public final class ActivateStep implements Step {
                 reason.set(dns.get());
                 return false;
             }
-            SwarmNode now = Nodes.require(managers, nodeId);
+            SwarmNode now = Swarm.require(managers, nodeId);
             if (now.getStatus() == null || now.getStatus().getState() != SwarmNodeState.READY) {
                 reason.set("node " + nodeId + " is " + Swarm.state(now) + ", not ready");
                 return false;
@@ -73,8 +80,9 @@ public final class ActivateStep implements Step {
         if (!ready) {
             throw new SwarmException("not activated: " + reason.get(), true);
         }
-        Nodes.update(managers, nodeId, spec -> spec.withAvailability(SwarmNodeAvailability.ACTIVE));
-        journal.put("hold", null);
-        return StepResult.changed("activated node " + nodeId, before, Map.of("availability", "active"));
+        managers.updateNode(nodeId, spec -> spec.withAvailability(SwarmNodeAvailability.ACTIVE));
+        state.update(s -> s.released());
+        return StepResult.changed("activated node " + nodeId + " (held by " + hold.get().by().spelling() + ")",
+                before, Map.of("availability", "active"));
     }
 }

@@ -60,12 +60,13 @@ public final class DockerConnection implements AutoCloseable {
 
     /** As {@link #send(String, String, Object)}, bounded by {@code timeout} instead of the connection's own. */
     JsonNode send(String method, String path, Object body, Duration timeout) throws IOException {
-        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+        DockerHttpClient.Request.Builder builder = DockerHttpClient.Request.builder()
                 .method(method)
-                .path("/v" + API_VERSION + path)
-                .putHeader("Content-Type", "application/json")
-                .bodyBytes(JSON.writeValueAsBytes(body))
-                .build();
+                .path("/v" + API_VERSION + path);
+        if (body != null) {
+            builder.putHeader("Content-Type", "application/json").bodyBytes(JSON.writeValueAsBytes(body));
+        }
+        DockerHttpClient.Request request = builder.build();
         try (DockerHttpClient.Response response = timeout == null ? http.execute(request)
                 : http.execute(request, timeout); InputStream in = response.getBody()) {
             String text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -4,10 +4,12 @@ import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeAvailability;
 import com.github.dockerjava.api.model.Task;
 import com.github.dockerjava.api.model.TaskState;
-import io.berth.agent.lifecycle.Journal;
-import io.berth.agent.lifecycle.Step;
-import io.berth.agent.lifecycle.StepResult;
 import io.berth.agent.retry.CallBound;
+import io.berth.agent.state.Hold;
+import io.berth.agent.state.MovingTask;
+import io.berth.agent.state.StateStore;
+import io.berth.agent.step.Step;
+import io.berth.agent.step.StepResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,22 +17,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Drains this host's node through a manager, first noting in the journal which replicated tasks run here
- * (the wait step checks that each of them runs elsewhere), unless it is drained already.
+ * Drains this host's node through a manager, unless it is drained already. First it records which replicated
+ * tasks run here (the wait step checks that each of them runs elsewhere) and that the drain is this shutdown's:
+ * both are written before the drain, so a kill in between leaves nothing unowned.
  */
 public final class DrainStep implements Step {
 
-    /** How long the local engine may take to say which node it is, before the journal's word is taken. */
+    /** How long the local engine may take to say which node it is, before the recorded node id is taken. */
     private static final Duration ENGINE_GLANCE = Duration.ofSeconds(2);
 
-    private final Engine engine;
-    private final Managers managers;
-    private final Journal journal;
+    private final LocalEngine engine;
+    private final SwarmManagers managers;
+    private final StateStore state;
 
-    public DrainStep(Engine engine, Managers managers, Journal journal) {
+    public DrainStep(LocalEngine engine, SwarmManagers managers, StateStore state) {
         this.engine = engine;
         this.managers = managers;
-        this.journal = journal;
+        this.state = state;
     }
 
     @Override
@@ -40,13 +43,13 @@ public final class DrainStep implements Step {
 
     @Override
     public StepResult run(boolean dryRun) throws Exception {
-        // The engine forgets its node id when it leaves; an interrupted earlier run journaled it. A wedged engine
-        // does not stop the drain: it goes through a manager, with the node id the journal holds.
+        // The engine forgets its node id when it leaves; an interrupted earlier run recorded it. A wedged engine
+        // does not stop the drain: it goes through a manager, with the recorded node id.
         Optional<String> known;
         try {
-            known = CallBound.within(Instant.now().plus(ENGINE_GLANCE), engine::nodeId).or(() -> journal.get("nodeId"));
+            known = CallBound.within(Instant.now().plus(ENGINE_GLANCE), engine::nodeId).or(() -> state.get().node());
         } catch (SwarmException engineDown) {
-            known = journal.get("nodeId");
+            known = state.get().node();
             if (known.isEmpty()) {
                 throw engineDown;
             }
@@ -56,30 +59,30 @@ public final class DrainStep implements Step {
         }
         String nodeId = known.get();
         if (!dryRun) {
-            journal.put("nodeId", nodeId);
+            state.update(s -> s.withNode(nodeId));
         }
         Optional<SwarmNode> node = managers.node(nodeId);
         if (node.isEmpty()) {
             return StepResult.unchanged("node " + nodeId + " is no longer in the Swarm", Map.of("node", "none"));
         }
         Map<String, String> before = Map.of("node", nodeId, "availability", Swarm.availability(node.get()));
-        if (journal.getList("tasks", MovingTask.class).isEmpty() && !dryRun) {
-            journal.putList("tasks", replicatedTasksOn(nodeId));
+        if (state.get().moving().isEmpty() && !dryRun) {
+            List<MovingTask> here = replicatedTasksOn(nodeId);
+            state.update(s -> s.withMoving(here));
         }
         if (node.get().getSpec().getAvailability() == SwarmNodeAvailability.DRAIN) {
             return StepResult.unchanged("node " + nodeId + " is already drained", before);
         }
         if (!dryRun) {
-            Nodes.update(managers, nodeId, spec -> spec.withAvailability(SwarmNodeAvailability.DRAIN));
-            journal.put("hold", "shutdown");
+            state.update(s -> s.held(Hold.Holder.SHUTDOWN));
+            managers.updateNode(nodeId, spec -> spec.withAvailability(SwarmNodeAvailability.DRAIN));
         }
         return StepResult.changed((dryRun ? "would drain" : "drained") + " node " + nodeId, before,
                 Map.of("node", nodeId, "availability", "drain"));
     }
 
     private List<MovingTask> replicatedTasksOn(String nodeId) throws Exception {
-        List<Task> tasks = managers.call(m -> m.listTasksCmd().withNodeFilter(nodeId).exec());
-        return tasks.stream()
+        return managers.tasksOnNode(nodeId).stream()
                 .filter(t -> t.getDesiredState() == TaskState.RUNNING && t.getSlot() != null && t.getSlot() > 0)
                 .map(t -> new MovingTask(t.getServiceId(), t.getSlot(), t.getId()))
                 .toList();

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** This host's own Docker engine: is it up, is it in a Swarm, join it, leave. */
-public final class Engine implements AutoCloseable {
+public final class Engine implements LocalEngine, AutoCloseable {
 
     static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(20);
 
@@ -47,7 +47,7 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** The engine's view of its Swarm membership. */
+    @Override
     public SwarmInfo swarm() throws SwarmException {
         try {
             calls++;
@@ -58,17 +58,11 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Whether this engine is an active Swarm member, and with which node id. */
-    public Optional<String> nodeId() throws SwarmException {
-        SwarmInfo swarm = swarm();
-        return swarm.getLocalNodeState() == LocalNodeState.ACTIVE
-                ? Optional.ofNullable(swarm.getNodeID()) : Optional.empty();
-    }
-
     /**
      * Joins as a worker through {@code joinAddr}. docker-java's join command lacks {@code Availability}, so this
      * one call goes through the raw client. The token is read here, used once and never put in a message.
      */
+    @Override
     public void join(AgentConfig.HostPort joinAddr, Path tokenFile, String advertiseAddr, boolean held)
             throws IOException {
         String token = Files.readString(tokenFile).strip();
@@ -90,6 +84,7 @@ public final class Engine implements AutoCloseable {
      * Leaves the Swarm; {@code force} is needed (and dangerous) only on a manager. A leave may take longer than an
      * ordinary call (5–7 s on a node that joined a second earlier), so it has a bound of its own.
      */
+    @Override
     public void leave(boolean force) throws IOException {
         calls++;
         connection.send("POST", "/swarm/leave?force=" + force, Map.of(), LEAVE_TIMEOUT);

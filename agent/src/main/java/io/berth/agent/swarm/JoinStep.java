@@ -2,9 +2,10 @@ package io.berth.agent.swarm;
 
 import com.github.dockerjava.api.model.LocalNodeState;
 import io.berth.agent.config.AgentConfig.HostPort;
-import io.berth.agent.lifecycle.Journal;
-import io.berth.agent.lifecycle.Step;
-import io.berth.agent.lifecycle.StepResult;
+import io.berth.agent.state.Hold;
+import io.berth.agent.state.StateStore;
+import io.berth.agent.step.Step;
+import io.berth.agent.step.StepResult;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -23,23 +24,23 @@ public final class JoinStep implements Step {
 
     private static final int PROBE_TIMEOUT_MILLIS = 1000;
 
-    private final Engine engine;
-    private final Managers managers;
+    private final LocalEngine engine;
+    private final SwarmManagers managers;
     private final List<HostPort> joinAddrs;
     private final Path tokenFile;
     private final String advertiseAddr;
     private final boolean hold;
-    private final Journal journal;
+    private final StateStore state;
 
-    public JoinStep(Engine engine, Managers managers, List<HostPort> joinAddrs, Path tokenFile, String advertiseAddr,
-                    boolean hold, Journal journal) {
+    public JoinStep(LocalEngine engine, SwarmManagers managers, List<HostPort> joinAddrs, Path tokenFile,
+                    String advertiseAddr, boolean hold, StateStore state) {
         this.engine = engine;
         this.managers = managers;
         this.joinAddrs = joinAddrs;
         this.tokenFile = tokenFile;
         this.advertiseAddr = advertiseAddr;
         this.hold = hold;
-        this.journal = journal;
+        this.state = state;
     }
 
     @Override
@@ -54,7 +55,7 @@ public final class JoinStep implements Step {
         if (current.isPresent()) {
             if (!removedByAManager(current.get())) {
                 if (!dryRun) {
-                    journal.put("nodeId", current.get());
+                    state.update(st -> st.withNode(current.get()));
                 }
                 return StepResult.unchanged("already in the Swarm as node " + current.get(),
                         Map.of("node", current.get()));
@@ -78,12 +79,14 @@ public final class JoinStep implements Step {
             engine.leave(true);
         }
         HostPort through = firstAnswering();
+        // The hold is written before the join it stands for: a kill between the two must not leave a drained node
+        // that the next pass takes for an operator's.
+        state.update(st -> hold ? st.held(Hold.Holder.JOIN) : st.released());
         // One attempt: a join that fails half way leaves the engine retrying in the background (state pending).
         engine.join(through, tokenFile, advertiseAddr, hold);
         String nodeId = engine.nodeId().orElseThrow(
                 () -> new SwarmException("joined through " + through + " but the engine reports no node id", false));
-        journal.put("nodeId", nodeId);
-        journal.put("hold", hold ? "join" : null);
+        state.update(st -> st.withNode(nodeId));
         return StepResult.changed(leaving + "joined through " + through + " as node " + nodeId + (hold ? ", held (drain)" : ""),
                 before, Map.of("node", nodeId, "availability", hold ? "drain" : "active"));
     }

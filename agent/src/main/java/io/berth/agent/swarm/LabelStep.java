@@ -1,24 +1,23 @@
 package io.berth.agent.swarm;
 
 import com.github.dockerjava.api.model.SwarmNode;
-import com.github.dockerjava.api.model.SwarmNodeSpec;
-import io.berth.agent.lifecycle.Journal;
-import io.berth.agent.lifecycle.Step;
-import io.berth.agent.lifecycle.StepResult;
+import io.berth.agent.state.StateStore;
+import io.berth.agent.step.Step;
+import io.berth.agent.step.StepResult;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** Puts the configured labels and the host's identity label on its node, through a manager, unless they are there. */
 public final class LabelStep implements Step {
 
-    private final Managers managers;
-    private final Journal journal;
+    private final SwarmManagers managers;
+    private final StateStore state;
     private final Map<String, String> wanted;
 
     /** {@code labels} are the configured ones; the identity label is added here. */
-    public LabelStep(Managers managers, Journal journal, Map<String, String> labels, String identity) {
+    public LabelStep(SwarmManagers managers, StateStore state, Map<String, String> labels, String identity) {
         this.managers = managers;
-        this.journal = journal;
+        this.state = state;
         TreeMap<String, String> all = new TreeMap<>(labels);
         all.put(Swarm.IDENTITY_LABEL, identity);
         this.wanted = Map.copyOf(all);
@@ -31,8 +30,8 @@ public final class LabelStep implements Step {
 
     @Override
     public StepResult run(boolean dryRun) throws Exception {
-        String nodeId = Nodes.current(journal);
-        SwarmNode node = Nodes.require(managers, nodeId);
+        String nodeId = Swarm.currentNode(state);
+        SwarmNode node = Swarm.require(managers, nodeId);
         Map<String, String> current = node.getSpec().getLabels() == null ? Map.of() : node.getSpec().getLabels();
         Map<String, String> merged = new TreeMap<>(current);
         merged.putAll(wanted);
@@ -40,7 +39,7 @@ public final class LabelStep implements Step {
             return StepResult.unchanged("labels already set on node " + nodeId, new TreeMap<>(current));
         }
         if (!dryRun) {
-            Nodes.update(managers, nodeId, spec -> spec.withLabels(merged));
+            managers.updateNode(nodeId, spec -> spec.withLabels(merged));
         }
         return StepResult.changed((dryRun ? "would set" : "set") + " labels on node " + nodeId,
                 new TreeMap<>(current), merged);

@@ -2,17 +2,17 @@ package io.berth.agent.swarm;
 
 import com.github.dockerjava.api.model.LocalNodeState;
 import com.github.dockerjava.api.model.SwarmInfo;
-import io.berth.agent.lifecycle.Step;
-import io.berth.agent.lifecycle.StepResult;
+import io.berth.agent.step.Step;
+import io.berth.agent.step.StepResult;
 import java.util.Map;
 
 /** Makes this host's engine leave the Swarm, unless it is out already; a manager leaves only when forced. */
 public final class LeaveStep implements Step {
 
-    private final Engine engine;
+    private final LocalEngine engine;
     private final boolean force;
 
-    public LeaveStep(Engine engine, boolean force) {
+    public LeaveStep(LocalEngine engine, boolean force) {
         this.engine = engine;
         this.force = force;
     }

@@ -1,6 +1,14 @@
 package io.berth.agent.swarm;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Service;
+import com.github.dockerjava.api.model.SwarmNodeSpec;
+import com.github.dockerjava.api.model.Task;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
@@ -11,24 +19,33 @@ import com.github.dockerjava.api.model.SwarmInfo;
 import io.berth.agent.config.AgentConfig;
 import io.berth.agent.retry.CallBound;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The Swarm's managers as one endpoint: each call goes to the first manager that answers. A worker
  * cannot change its own node; drain, labels and removal all go through here.
  */
-public final class Managers implements AutoCloseable {
+public final class Managers implements SwarmManagers, AutoCloseable {
 
     /** A call against one manager's API. */
     @FunctionalInterface
     public interface Call<T> {
-        T apply(DockerClient manager) throws Exception;
+        T apply(DockerConnection manager) throws Exception;
     }
+
+    /** A node update with a stale version ("update out of sequence") is read again and retried this often. */
+    private static final int UPDATE_ATTEMPTS = 5;
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final List<DockerConnection> connections;
     /** What one call may take without a window set by its step (the connections' own request timeout). */
@@ -67,11 +84,13 @@ public final class Managers implements AutoCloseable {
                 synchronized (this) {
                     calls++;
                 }
-                T result = CallBound.within(share, () -> call.apply(connection.client()));
+                T result = CallBound.within(share, () -> call.apply(connection));
                 preferred = index;
                 return result;
-            } catch (DockerException answered) {
-                if (answered.getHttpStatus() < 500) {
+            } catch (DockerException | DockerConnection.EngineException answered) {
+                int status = answered instanceof DockerException d ? d.getHttpStatus()
+                        : ((DockerConnection.EngineException) answered).status();
+                if (status < 500) {
                     preferred = index;
                     throw answered;
                 }
@@ -97,16 +116,77 @@ public final class Managers implements AutoCloseable {
         }
     }
 
-    /** The node with exactly this id (the API's id filter matches by prefix), if the Swarm still lists it. */
+    @Override
     public Optional<SwarmNode> node(String id) throws Exception {
-        return call(m -> m.listSwarmNodesCmd().withIdFilter(List.of(id)).exec()).stream()
+        // The API's id filter matches by prefix: compare exactly.
+        return call(m -> m.client().listSwarmNodesCmd().withIdFilter(List.of(id)).exec()).stream()
                 .filter(n -> id.equals(n.getId()))
                 .findFirst();
     }
 
+    /** Through the raw API: docker-java's node filters do not cover labels. */
+    @Override
+    public List<SwarmNode> nodesLabelled(String key, String value) throws Exception {
+        String filters = JSON.writeValueAsString(Map.of("node.label", List.of(key + "=" + value)));
+        JsonNode answer = call(m -> m.send("GET", "/nodes?filters=" + URLEncoder.encode(filters, StandardCharsets.UTF_8),
+                null));
+        return JSON.convertValue(answer, new TypeReference<List<SwarmNode>>() { });
+    }
+
+    @Override
+    public void updateNode(String nodeId, UnaryOperator<SwarmNodeSpec> change) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            SwarmNode node = node(nodeId).orElseThrow(
+                    () -> new SwarmException("the managers do not list node " + nodeId, false));
+            SwarmNodeSpec spec = change.apply(node.getSpec());
+            try {
+                call(m -> {
+                    m.client().updateSwarmNodeCmd().withSwarmNodeId(nodeId).withVersion(node.getVersion().getIndex())
+                            .withSwarmNodeSpec(spec).exec();
+                    return null;
+                });
+                return;
+            } catch (DockerException | SwarmException e) {
+                // A stale version is a 500, so the managers pass it on and it may come back inside a SwarmException.
+                boolean stale = Swarm.describe(e).contains("out of sequence");
+                if (attempt >= UPDATE_ATTEMPTS || !stale) {
+                    throw new SwarmException("cannot update node " + nodeId + ": " + Swarm.describe(e),
+                            !stale && e instanceof SwarmException s && s.transientFailure());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void removeNode(String id, boolean force) throws Exception {
+        call(m -> {
+            m.client().removeSwarmNodeCmd(id).withForce(force).exec();
+            return null;
+        });
+    }
+
+    @Override
+    public List<Task> tasksOnNode(String nodeId) throws Exception {
+        return call(m -> m.client().listTasksCmd().withNodeFilter(nodeId).exec());
+    }
+
+    @Override
+    public Optional<Service> service(String id) throws Exception {
+        try {
+            return Optional.of(call(m -> m.client().inspectServiceCmd(id).exec()));
+        } catch (NotFoundException removed) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public List<Task> tasksOfService(String serviceId) throws Exception {
+        return call(m -> m.client().listTasksCmd().withServiceFilter(serviceId).exec());
+    }
+
     /** Sets a node's availability (drain or active) through a manager. */
     public void setAvailability(String nodeId, SwarmNodeAvailability availability) throws Exception {
-        Nodes.update(this, nodeId, spec -> spec.withAvailability(availability));
+        updateNode(nodeId, spec -> spec.withAvailability(availability));
     }
 
     /**
@@ -115,8 +195,8 @@ public final class Managers implements AutoCloseable {
      */
     public void followNodeEvents(Consumer<Event> onEvent) throws Exception {
         call(m -> {
-            requireManager(m); // a worker's stream carries no node events: it would look quiet forever
-            return m.eventsCmd().withEventTypeFilter(EventType.NODE).exec(new ResultCallback.Adapter<Event>() {
+            requireManager(m.client()); // a worker's stream carries no node events: it would look quiet forever
+            return m.client().eventsCmd().withEventTypeFilter(EventType.NODE).exec(new ResultCallback.Adapter<Event>() {
                 @Override
                 public void onNext(Event event) {
                     onEvent.accept(event);

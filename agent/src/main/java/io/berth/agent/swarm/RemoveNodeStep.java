@@ -2,9 +2,9 @@ package io.berth.agent.swarm;
 
 import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeState;
-import io.berth.agent.lifecycle.Journal;
-import io.berth.agent.lifecycle.Step;
-import io.berth.agent.lifecycle.StepResult;
+import io.berth.agent.state.StateStore;
+import io.berth.agent.step.Step;
+import io.berth.agent.step.StepResult;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,12 +14,12 @@ import java.util.Optional;
  */
 public final class RemoveNodeStep implements Step {
 
-    private final Managers managers;
-    private final Journal journal;
+    private final SwarmManagers managers;
+    private final StateStore state;
 
-    public RemoveNodeStep(Managers managers, Journal journal) {
+    public RemoveNodeStep(SwarmManagers managers, StateStore state) {
         this.managers = managers;
-        this.journal = journal;
+        this.state = state;
     }
 
     @Override
@@ -29,14 +29,14 @@ public final class RemoveNodeStep implements Step {
 
     @Override
     public StepResult run(boolean dryRun) throws Exception {
-        Optional<String> nodeId = journal.get("nodeId");
+        Optional<String> nodeId = state.get().node();
         Optional<SwarmNode> node = nodeId.isEmpty() ? Optional.empty() : managers.node(nodeId.get());
         if (node.isEmpty()) {
             return StepResult.unchanged("no node of this host in the Swarm", Map.of("node", "none"));
         }
         boolean force = node.get().getStatus() == null || node.get().getStatus().getState() != SwarmNodeState.DOWN;
         if (!dryRun) {
-            managers.call(m -> m.removeSwarmNodeCmd(nodeId.get()).withForce(force).exec());
+            managers.removeNode(nodeId.get(), force);
         }
         return StepResult.changed((dryRun ? "would remove" : "removed") + " node " + nodeId.get()
                 + (force ? " (forced: not yet Down)" : ""), Map.of("node", nodeId.get()), Map.of("node", "none"));

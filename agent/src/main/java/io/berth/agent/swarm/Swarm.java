@@ -2,6 +2,7 @@ package io.berth.agent.swarm;
 
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.SwarmNode;
+import io.berth.agent.state.StateStore;
 
 /** Small shared facts about Swarm objects and errors. */
 final class Swarm {
@@ -50,6 +51,17 @@ final class Swarm {
             return end >= 0 ? inner.substring(0, end) : inner;
         }
         return line;
+    }
+
+    /** The node id boot or shutdown recorded (from the engine, when it joined or before it left). */
+    static String currentNode(StateStore state) throws SwarmException {
+        return state.get().node().orElseThrow(
+                () -> new SwarmException("this host is not in the Swarm (no node id)", false));
+    }
+
+    static SwarmNode require(SwarmManagers managers, String nodeId) throws Exception {
+        return managers.node(nodeId).orElseThrow(
+                () -> new SwarmException("the managers do not list node " + nodeId, false));
     }
 
     static String state(SwarmNode node) {

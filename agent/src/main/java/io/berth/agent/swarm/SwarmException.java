@@ -1,7 +1,9 @@
 package io.berth.agent.swarm;
 
+import io.berth.agent.step.TransientFailure;
+
 /** The Swarm or an engine could not do what a step needed; {@code transientFailure} means a retry may work. */
-public final class SwarmException extends Exception {
+public final class SwarmException extends Exception implements TransientFailure {
 
     private final boolean transientFailure;
 
@@ -10,6 +12,7 @@ public final class SwarmException extends Exception {
         this.transientFailure = transientFailure;
     }
 
+    @Override
     public boolean transientFailure() {
         return transientFailure;
     }

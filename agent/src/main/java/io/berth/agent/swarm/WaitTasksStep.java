@@ -1,12 +1,12 @@
 package io.berth.agent.swarm;
 
-import com.github.dockerjava.api.exception.NotFoundException;
+import io.berth.agent.state.MovingTask;
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.Task;
 import com.github.dockerjava.api.model.TaskState;
-import io.berth.agent.lifecycle.Journal;
-import io.berth.agent.lifecycle.Step;
-import io.berth.agent.lifecycle.StepResult;
+import io.berth.agent.state.StateStore;
+import io.berth.agent.step.Step;
+import io.berth.agent.step.StepResult;
 import io.berth.agent.retry.Retry;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,13 +22,13 @@ import java.util.Optional;
  */
 public final class WaitTasksStep implements Step {
 
-    private final Managers managers;
-    private final Journal journal;
+    private final SwarmManagers managers;
+    private final StateStore state;
     private final Instant until;
 
-    public WaitTasksStep(Managers managers, Journal journal, Instant until) {
+    public WaitTasksStep(SwarmManagers managers, StateStore state, Instant until) {
         this.managers = managers;
-        this.journal = journal;
+        this.state = state;
         this.until = until;
     }
 
@@ -39,8 +39,8 @@ public final class WaitTasksStep implements Step {
 
     @Override
     public StepResult run(boolean dryRun) throws Exception {
-        List<MovingTask> tasks = journal.getList("tasks", MovingTask.class);
-        String nodeId = journal.get("nodeId").orElse("");
+        List<MovingTask> tasks = state.get().moving();
+        String nodeId = state.get().node().orElse("");
         List<MovingTask> waiting = new ArrayList<>(tasks);
         if (!dryRun) {
             new Retry(Duration.ofMillis(200), Duration.ofSeconds(1)).await(until, () -> {
@@ -82,18 +82,17 @@ public final class WaitTasksStep implements Step {
     /** A service's tasks running on other nodes (empty: the service was removed) and its replica count. */
     private void look(String service, String nodeId, Map<String, Optional<List<Task>>> running,
                       Map<String, Integer> replicas) throws Exception {
-        Service spec;
-        try {
-            spec = managers.call(m -> m.inspectServiceCmd(service).exec());
-        } catch (NotFoundException removed) {
+        Optional<Service> spec = managers.service(service);
+        if (spec.isEmpty()) {
             running.put(service, Optional.empty());
             return;
         }
-        var replicated = spec.getSpec().getMode() == null ? null : spec.getSpec().getMode().getReplicated();
+        var mode = spec.get().getSpec().getMode();
+        var replicated = mode == null ? null : mode.getReplicated();
         if (replicated != null) {
             replicas.put(service, (int) replicated.getReplicas());
         }
-        List<Task> tasks = managers.call(m -> m.listTasksCmd().withServiceFilter(service).exec());
+        List<Task> tasks = managers.tasksOfService(service);
         running.put(service, Optional.of(tasks.stream()
                 .filter(t -> !nodeId.equals(t.getNodeId()))
                 .filter(t -> t.getDesiredState() == TaskState.RUNNING)

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.berth.agent.lifecycle.StepResult;
+import io.berth.agent.step.StepResult;
 import io.berth.lab.IntegrationTest;
 import io.berth.lab.Lab;
 import io.berth.lab.LabEnv;

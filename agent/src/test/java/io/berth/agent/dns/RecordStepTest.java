@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.berth.agent.lifecycle.StepResult;
+import io.berth.agent.step.StepResult;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

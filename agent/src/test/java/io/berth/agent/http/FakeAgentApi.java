@@ -1,6 +1,5 @@
 package io.berth.agent.http;
 
-import io.berth.agent.run.AgentStatus;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -73,7 +73,7 @@ class BootFaultsIT {
         assertTrue(boot.says("would join"), boot.output());
         assertEquals(List.of(), lab.resolve(w3.fqdn(), "A"), "no record was written");
         assertEquals(LocalNodeState.INACTIVE, engineState("w3"), "w3 did not join");
-        assertFalse(Files.exists(w3.stateDir.resolve("journal.json")), "no journal was written");
+        assertFalse(Files.exists(w3.stateDir.resolve("state.json")), "no state was written");
 
         AgentOnHost w1 = new AgentOnHost(lab, "w1", dir);
         String nodeId = Swarms.nodeIdOf(lab, "w1");

@@ -99,8 +99,19 @@ class ManagersTest {
         ScriptedEngine second = server(answering(200, NODES));
         Managers m = managers(Duration.ofSeconds(2), first.endpoint(), second.endpoint());
 
-        assertThrows(NotFoundException.class, () -> m.call(c -> c.inspectServiceCmd("nope").exec()));
+        assertThrows(NotFoundException.class, () -> m.call(c -> c.client().inspectServiceCmd("nope").exec()));
         assertEquals(0, second.received.size(), "the second manager is not asked");
+        assertTrue(m.service("nope").isEmpty(), "a removed service is no service, not a failure");
+    }
+
+    @Test
+    void nodesAreAskedForByLabelNotListedWhole() throws Exception {
+        ScriptedEngine manager = server(answering(200, NODES));
+        Managers m = managers(Duration.ofSeconds(2), manager.endpoint());
+
+        assertEquals("n0de", m.nodesLabelled("berth.identity", "4c1d").get(0).getId());
+        String path = java.net.URLDecoder.decode(manager.received.get(0).path(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("/v1.41/nodes?filters={\"node.label\":[\"berth.identity=4c1d\"]}", path);
     }
 
     @Test

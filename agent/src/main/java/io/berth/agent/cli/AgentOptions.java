@@ -1,5 +1,6 @@
-package io.berth.agent;
+package io.berth.agent.cli;
 
+import io.berth.agent.log.Log;
 import io.berth.agent.config.AgentConfig;
 import io.berth.agent.config.ConfigLoader;
 import java.nio.file.Path;

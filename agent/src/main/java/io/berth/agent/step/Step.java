@@ -1,4 +1,4 @@
-package io.berth.agent.lifecycle;
+package io.berth.agent.step;
 
 /**
  * One named, idempotent piece of boot or shutdown: it first checks whether its work is already done
@@ -7,7 +7,7 @@ package io.berth.agent.lifecycle;
  */
 public interface Step {
 
-    /** Short name used in logs, the journal and results: {@code record}, {@code join}, {@code drain}, … */
+    /** Short name used in logs, the state and results: {@code record}, {@code join}, {@code drain}, … */
     String name();
 
     /** Checks, then acts unless {@code dryRun}. Throws when the work could not be done. */

@@ -1,4 +1,4 @@
-package io.berth.agent;
+package io.berth.agent.log;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,7 +37,7 @@ public final class Log {
     }
 
     /** Tests capture the log. */
-    static void to(PrintStream stream) {
+    public static void to(PrintStream stream) {
         out = stream;
     }
 

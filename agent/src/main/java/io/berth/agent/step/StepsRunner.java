@@ -1,7 +1,8 @@
-package io.berth.agent.lifecycle;
+package io.berth.agent.step;
 
-import io.berth.agent.Log;
+import io.berth.agent.log.Log;
 import io.berth.agent.retry.CallBound;
+import io.berth.agent.state.StateStore;
 import io.berth.agent.retry.Retry;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Runs boot's or shutdown's steps in order, journaling each one done. A failed step does not stop the run:
+ * Runs boot's or shutdown's steps in order, recording each one done in the host's state. A failed step does not stop the run:
  * the steps that require it are skipped, the others still run, and every outcome is reported.
  */
 public final class StepsRunner {
@@ -43,11 +44,11 @@ public final class StepsRunner {
         }
     }
 
-    private final Journal journal;
+    private final StateStore state;
     private final boolean dryRun;
 
-    public StepsRunner(Journal journal, boolean dryRun) {
-        this.journal = journal;
+    public StepsRunner(StateStore state, boolean dryRun) {
+        this.state = state;
         this.dryRun = dryRun;
     }
 
@@ -83,7 +84,7 @@ public final class StepsRunner {
                 Log.step(Log.Level.INFO, name, (result.changed() ? "changed: " : "ok: ") + result.message()
                         + took(start));
                 if (!dryRun) {
-                    journal.stepDone(name);
+                    state.update(s -> s.stepDone(name));
                 }
                 outcomes.add(new Outcome(name, Status.OK, result, null));
             } catch (InterruptedException e) {

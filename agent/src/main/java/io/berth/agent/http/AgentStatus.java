@@ -1,4 +1,4 @@
-package io.berth.agent.run;
+package io.berth.agent.http;
 
 import java.util.Map;
 

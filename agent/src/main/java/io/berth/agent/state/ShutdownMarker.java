@@ -1,4 +1,4 @@
-package io.berth.agent.lifecycle;
+package io.berth.agent.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

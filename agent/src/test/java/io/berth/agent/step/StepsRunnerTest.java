@@ -1,4 +1,4 @@
-package io.berth.agent.lifecycle;
+package io.berth.agent.step;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.berth.agent.state.StateStore;
 
 class StepsRunnerTest {
 
@@ -41,7 +42,7 @@ class StepsRunnerTest {
 
     @Test
     void aFailedStepSkipsTheStepsThatNeedItButNotTheOthers() throws Exception {
-        Journal journal = Journal.load(stateDir, "boot-1", true);
+        StateStore journal = StateStore.open(stateDir, "boot-1", true);
         List<StepsRunner.Outcome> outcomes = new StepsRunner(journal, false).run(List.of(
                 StepsRunner.Planned.of(step("record", true, true)),
                 StepsRunner.Planned.of(step("join", true, false)),
@@ -52,12 +53,12 @@ class StepsRunnerTest {
                 outcomes.stream().map(StepsRunner.Outcome::status).toList());
         assertEquals("record broke", outcomes.get(0).error());
         assertEquals("skipped: needs record", outcomes.get(2).error());
-        assertEquals(List.of("join"), journal.steps(), "only steps done are journaled");
+        assertEquals(List.of("join"), journal.get().stepsDone(), "only steps done are journaled");
     }
 
     @Test
     void aDryRunDoesNotCheckStepsAgainstStateAnEarlierStepWouldMake() throws Exception {
-        Journal journal = Journal.load(stateDir, "boot-1", false);
+        StateStore journal = StateStore.open(stateDir, "boot-1", false);
         List<StepsRunner.Outcome> outcomes = new StepsRunner(journal, true).run(List.of(
                 StepsRunner.Planned.of(step("join", true, false)),
                 StepsRunner.Planned.of(step("labels", false, true), "join"),
@@ -65,7 +66,7 @@ class StepsRunnerTest {
 
         assertEquals(List.of("join", "other"), ran);
         assertEquals("would run after join", outcomes.get(1).result().message());
-        assertEquals(List.of(), journal.steps(), "a dry run journals nothing");
+        assertEquals(List.of(), journal.get().stepsDone(), "a dry run journals nothing");
     }
 
     /** A step that fails with {@code failure} the first {@code failures} times, then succeeds. */
@@ -91,7 +92,7 @@ class StepsRunnerTest {
 
     @Test
     void aStepWithAWindowIsRetriedAfterATransientFailureUntilItSucceeds() throws Exception {
-        Journal journal = Journal.load(stateDir, "boot-1", true);
+        StateStore journal = StateStore.open(stateDir, "boot-1", true);
         Exception blip = new SwarmException("manager tcp://m1:2375 did not answer: Connection refused", true);
         List<StepsRunner.Outcome> outcomes = new StepsRunner(journal, false).run(List.of(
                 StepsRunner.Planned.of(flaky("drain", 3, blip)).within(Instant.now().plusSeconds(20))));
@@ -102,7 +103,7 @@ class StepsRunnerTest {
 
     @Test
     void aFinalFailureIsNotRetriedAndAStepWithoutAWindowRunsOnce() throws Exception {
-        Journal journal = Journal.load(stateDir, "boot-1", true);
+        StateStore journal = StateStore.open(stateDir, "boot-1", true);
         List<StepsRunner.Outcome> outcomes = new StepsRunner(journal, false).run(List.of(
                 StepsRunner.Planned.of(flaky("labels", 1, new SwarmException("rejected", false)))
                         .within(Instant.now().plusSeconds(20)),
@@ -115,7 +116,7 @@ class StepsRunnerTest {
 
     @Test
     void retriesEndWithTheWindowAndCallsInsideAreBoundedByIt() throws Exception {
-        Journal journal = Journal.load(stateDir, "boot-1", true);
+        StateStore journal = StateStore.open(stateDir, "boot-1", true);
         List<Duration> bounds = new ArrayList<>();
         Step bounded = new Step() {
             @Override

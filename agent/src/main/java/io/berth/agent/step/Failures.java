@@ -1,13 +1,11 @@
-package io.berth.agent.lifecycle;
+package io.berth.agent.step;
 
 import com.github.dockerjava.api.exception.DockerException;
-import io.berth.agent.dns.DnsException;
-import io.berth.agent.swarm.SwarmException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** Which failures a step may outlast by trying again: the one place that sorts them. */
-final class Failures {
+public final class Failures {
 
     private Failures() {
     }
@@ -16,12 +14,9 @@ final class Failures {
      * True for what may pass: an outage, a timeout, a 5xx, a leader election. False for what will fail again as
      * it is: a 4xx about the request, a rejected key or token, a conflict, a bad config.
      */
-    static boolean isTransient(Exception e) {
-        if (e instanceof SwarmException swarm) {
-            return swarm.transientFailure();
-        }
-        if (e instanceof DnsException dns) {
-            return dns.isTransient();
+    public static boolean isTransient(Exception e) {
+        if (e instanceof TransientFailure knows) {
+            return knows.transientFailure();
         }
         if (e instanceof DockerException docker) {
             return docker.getHttpStatus() >= 500 || docker.getHttpStatus() == 429;

@@ -1,4 +1,4 @@
-package io.berth.agent.lifecycle;
+package io.berth.agent.step;
 
 /**
  * What a step did (or, in dry-run mode, would do): whether anything changed, one line saying what,
