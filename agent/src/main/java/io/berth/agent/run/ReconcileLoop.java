@@ -104,7 +104,7 @@ final class ReconcileLoop implements Runnable {
             for (StepsRunner.Outcome outcome : outcomes) {
                 if (outcome.status() == StepsRunner.Status.FAILED) {
                     failure = failure != null ? failure : outcome.step() + ": " + outcome.error();
-                    metrics.failed(failureKind(outcome.step()));
+                    metrics.failed(FailureKind.ofStep(outcome.step()));
                     board.failed(outcome.step() + ": " + outcome.error());
                 } else if (outcome.changed() && booted) {
                     metrics.repaired(outcome.step());
@@ -127,18 +127,11 @@ final class ReconcileLoop implements Runnable {
             return true;
         } catch (Exception e) {
             // Outside the file lock now: the state is not touched here; the next pass looks again.
-            metrics.failed("engine");
+            metrics.failed(FailureKind.of(e));
             board.failed(Log.oneLine(e));
             return false;
         } finally {
             work.unlock();
         }
-    }
-
-    private static String failureKind(String step) {
-        return switch (step) {
-            case "record", "deregister" -> "dns";
-            default -> "swarm";
-        };
     }
 }
