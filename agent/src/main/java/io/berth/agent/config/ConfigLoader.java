@@ -474,6 +474,11 @@ public final class ConfigLoader {
         }
     }
 
+    /** Whether {@code label} is one DNS label as every name here must be made of: 1-63 of [a-z0-9_-], no '-' at an end. */
+    public static boolean isDnsLabel(String label) {
+        return DNS_LABEL.matcher(label).matches();
+    }
+
     /** A DNS name, lower-cased: labels of 1-63 of [a-z0-9_-], not starting or ending with '-', 253 chars in all. */
     private static String dnsName(String s) {
         String name = s.toLowerCase(Locale.ROOT);
@@ -703,7 +708,7 @@ public final class ConfigLoader {
     }
 
     /** {@code s} quoted, escaped and cut short, so that any value fits a one-line message. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder quoted = new StringBuilder("\"");
         s.chars().limit(QUOTE_LIMIT).forEach(c -> {
             if (c == '"' || c == '\\') {
