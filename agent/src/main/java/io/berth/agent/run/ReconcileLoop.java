@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * The reconcile loop: a pass runs boot's idempotent steps under the lock, then looks at readiness. Passes come every
  * {@code reconcile.interval} (PowerDNS has no events), at once when woken (drift seen, a node event), and after a
- * failure with capped exponential backoff (1 s doubling up to the interval). The first pass and every tenth after
- * boot are thorough; the others are quick. A shutdown ends the loop for good.
+ * failure with capped exponential backoff (1 s doubling up to the interval). Each pass knows whether it is to be
+ * thorough (every one until boot succeeded, then one in ten) or quick, for the plan to use (see the THOROUGH mark).
+ * A shutdown ends the loop for good.
  */
 final class ReconcileLoop implements Runnable {
 
