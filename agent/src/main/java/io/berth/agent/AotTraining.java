@@ -10,18 +10,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine.Command;
 
 /**
  * The training run for the JDK's ahead-of-time cache, made at build time ({@code -XX:AOTCacheOutput}). It runs
  * a real boot and shutdown, and a unix-socket request, against a stand-in for the Engine and PowerDNS APIs on
  * loopback, so the cache holds the classes, linkage and profiles of the real paths. A cold berth-agent then
  * starts in about half the time: that matters on every boot and on every Ansible module call.
+ *
+ * <p>It is no command: {@link Main#main} runs it instead of the command line when the build sets the system property
+ * {@value #PROPERTY} (in the {@code JAVA_TOOL_OPTIONS} beside {@code -XX:AOTCacheOutput}), so the cache is still made
+ * through the launcher, with exactly its flags.
  */
-@Command(name = "aot-training", hidden = true, description = "Train the AOT cache offline (build only).")
-final class AotTraining implements Callable<Integer> {
+final class AotTraining {
+
+    /** Set only by the build's training run (agent/pom.xml, profile aot-cache). */
+    static final String PROPERTY = "berth.aotTraining";
 
     private static final String NODE = "{\"ID\":\"trainingnode\",\"Version\":{\"Index\":7},\"Spec\":{\"Labels\":{},"
             + "\"Role\":\"worker\",\"Availability\":\"%s\"},\"Status\":{\"State\":\"ready\",\"Addr\":\"127.0.0.1\"},"
@@ -30,8 +34,22 @@ final class AotTraining implements Callable<Integer> {
     private volatile boolean joined;
     private volatile String availability = "drain";
 
-    @Override
-    public Integer call() throws Exception {
+    /** Whether this JVM was started by the build to train the cache. */
+    static boolean requested() {
+        return Boolean.getBoolean(PROPERTY);
+    }
+
+    /** Trains: 0 when the boot and the shutdown both succeeded against the stand-in, else 1 (the build fails). */
+    static int train() {
+        try {
+            return new AotTraining().run();
+        } catch (Exception e) {
+            Log.error("AOT training failed: " + Log.oneLine(e));
+            return 1;
+        }
+    }
+
+    private int run() throws Exception {
         Path dir = Files.createTempDirectory("berth-aot");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.createContext("/", this::answer);

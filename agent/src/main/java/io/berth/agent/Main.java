@@ -11,8 +11,7 @@ import picocli.CommandLine.Command;
 
 /** berth-agent's entry point. */
 @Command(name = "berth-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {BootCommand.class, ShutdownCommand.class, RunCommand.class, StatusCommand.class,
-            AotTraining.class},
+        subcommands = {BootCommand.class, ShutdownCommand.class, RunCommand.class, StatusCommand.class},
         description = {
             "The Berth agent of one Docker Swarm worker. At boot it registers the host's own PowerDNS record "
                     + "and joins the Swarm; at shutdown it drains the node, waits until its tasks run elsewhere, "
@@ -26,8 +25,9 @@ public final class Main {
     static final int FAILED = 1;
     static final int USAGE = 2;
 
+    /** The command line; or, in the build's AOT training run only (a system property), that run. */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        System.exit(AotTraining.requested() ? AotTraining.train() : execute(args));
     }
 
     /** Runs one command line; exit codes: 0 done, 1 failed, 2 bad usage or config. */

@@ -61,4 +61,11 @@ class MainTest {
         assertEquals(0, Main.execute("boot", "--help"));
         assertEquals(0, Main.execute("--version"));
     }
+
+    @Test
+    void theAotTrainingIsNoCommand() {
+        // The build asks for it with a system property (see AotTraining); on the command line it is unknown.
+        assertEquals(2, Main.execute("aot-training"));
+        assertFalse(AotTraining.requested(), "nothing but the build's training run sets " + AotTraining.PROPERTY);
+    }
 }

@@ -3,6 +3,7 @@ package io.berth.agent.cli;
 import io.berth.agent.log.Log;
 import io.berth.agent.config.AgentConfig;
 import io.berth.agent.config.ConfigLoader;
+import io.berth.agent.config.StatusConfig;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -29,6 +30,15 @@ public final class AgentOptions {
     public AgentConfig load() {
         Log.configure(logLevel, logFormat);
         return ConfigLoader.load(Optional.ofNullable(config), System.getenv());
+    }
+
+    /**
+     * Sets up the log, then loads what {@code status} needs: validated as {@link #load()} does, but without looking
+     * at the secret files (a user who may not read them can still ask for status).
+     */
+    public StatusConfig loadForStatus() {
+        Log.configure(logLevel, logFormat);
+        return ConfigLoader.loadForStatus(Optional.ofNullable(config), System.getenv());
     }
 
     static final class LevelConverter implements picocli.CommandLine.ITypeConverter<Log.Level> {

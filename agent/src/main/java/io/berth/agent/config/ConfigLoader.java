@@ -113,16 +113,29 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /** Whether the files the config names (secrets, TLS files) are checked, or only their paths' form. */
+    private enum NamedFiles { CHECKED, UNOPENED }
+
     /** Reads the file {@link #locate} finds, overrides keys from {@code env}'s BERTH_* variables, and validates. */
     public static AgentConfig load(Optional<Path> explicitPath, Map<String, String> env) {
-        Path file = locate(explicitPath);
-        String yaml;
+        return parse(read(locate(explicitPath)), env);
+    }
+
+    /**
+     * What {@code status} needs, from the same file and variables, validated as {@link #load} does except that no
+     * file the config names is looked at: the secret files (API key, join token, TLS key, API token) and the TLS
+     * files need only be well-formed paths. A user who may not read them can still ask for status.
+     */
+    public static StatusConfig loadForStatus(Optional<Path> explicitPath, Map<String, String> env) {
+        return parseForStatus(read(locate(explicitPath)), env);
+    }
+
+    private static String read(Path file) {
         try {
-            yaml = Files.readString(file);
+            return Files.readString(file);
         } catch (IOException e) {
             throw new ConfigException("config", "cannot read " + file + ": " + reason(e));
         }
-        return parse(yaml, env);
     }
 
     /** The --config path if given, else the first of /etc/berth/agent.yml and /run/config/berth/agent.yml that exists. */
@@ -144,14 +157,29 @@ public final class ConfigLoader {
 
     /** Validates {@code yaml} with {@code env}'s overrides; secret files are checked on the real file system. */
     static AgentConfig parse(String yaml, Map<String, String> env) {
+        return parse(yaml, env, NamedFiles.CHECKED);
+    }
+
+    /** As {@link #parse(String, Map)}, opening none of the files the config names; keeps only what status needs. */
+    static StatusConfig parseForStatus(String yaml, Map<String, String> env) {
+        // The whole config is built, so it is validated as strictly; it must not leave here with unchecked files.
+        AgentConfig unchecked = parse(yaml, env, NamedFiles.UNOPENED);
+        return new StatusConfig(unchecked.api().listen(), unchecked.stateDir());
+    }
+
+    private static AgentConfig parse(String yaml, Map<String, String> env, NamedFiles files) {
         Map<String, Value> values = new HashMap<>();
         Set<String> sections = new HashSet<>();
         flatten("", root(readYaml(yaml)), values, sections);
         applyEnv(env, values, sections);
-        return build(new Values(values, sections));
+        return build(new Values(values, sections), files);
     }
 
-    private static AgentConfig build(Values v) {
+    private static AgentConfig build(Values v, NamedFiles files) {
+        boolean check = files == NamedFiles.CHECKED;
+        Function<String, Path> secretFile = check ? ConfigLoader::apiKeyFile : ConfigLoader::path;
+        Function<String, Path> joinToken = check ? ConfigLoader::joinTokenFile : ConfigLoader::path;
+        Function<String, Path> tlsFile = check ? ConfigLoader::readableFile : ConfigLoader::path;
         var host = new AgentConfig.Host(
                 v.optional("host.name", ConfigLoader::hostName),
                 v.optional("host.address", ConfigLoader::ipv4));
@@ -159,7 +187,7 @@ public final class ConfigLoader {
         URI api = v.required("dns.api", ConfigLoader::apiUrl);
         var dns = new AgentConfig.Dns(
                 api,
-                v.required("dns.apiKeyFile", ConfigLoader::apiKeyFile),
+                v.required("dns.apiKeyFile", secretFile),
                 v.optional("dns.serverId", ConfigLoader::serverId).orElse("localhost"),
                 v.required("dns.zone", ConfigLoader::zone),
                 v.optional("dns.reverseZone", ConfigLoader::reverseZone),
@@ -170,14 +198,14 @@ public final class ConfigLoader {
 
         URI engine = v.optional("swarm.engine", ConfigLoader::dockerEndpoint).orElse(DEFAULT_ENGINE);
         List<AgentConfig.HostPort> joinAddrs = v.list("swarm.joinAddrs", s -> hostPort(s, 2377));
-        Path joinTokenFile = v.required("swarm.joinTokenFile", ConfigLoader::joinTokenFile);
+        Path joinTokenFile = v.required("swarm.joinTokenFile", joinToken);
         List<URI> managerApi = v.list("swarm.managerApi", ConfigLoader::dockerEndpoint);
         // A tls: mapping, even an empty one, or any BERTH_SWARM_TLS_* asks for TLS: then all three files are needed.
         Optional<AgentConfig.Tls> tls = v.sections().contains("swarm.tls")
                 ? Optional.of(new AgentConfig.Tls(
-                        v.required("swarm.tls.ca", ConfigLoader::readableFile),
-                        v.required("swarm.tls.cert", ConfigLoader::readableFile),
-                        v.required("swarm.tls.key", ConfigLoader::readableFile)))
+                        v.required("swarm.tls.ca", tlsFile),
+                        v.required("swarm.tls.cert", tlsFile),
+                        v.required("swarm.tls.key", tlsFile)))
                 : Optional.empty();
         boolean insecure = v.optional("swarm.insecure", ConfigLoader::bool).orElse(false);
         if (tls.isEmpty() && !insecure) {
@@ -198,7 +226,7 @@ public final class ConfigLoader {
                 v.optional("reconcile.interval", ConfigLoader::duration).orElse(Duration.ofSeconds(30)));
         var httpApi = new AgentConfig.Api(
                 v.optional("api.listen", s -> hostPort(s, 9813)).orElse(new AgentConfig.HostPort("127.0.0.1", 9813)),
-                v.optional("api.tokenFile", ConfigLoader::apiKeyFile));
+                v.optional("api.tokenFile", secretFile));
 
         Path stateDir = v.optional("stateDir", ConfigLoader::absolutePath).orElse(Path.of("/var/lib/berth"));
         return new AgentConfig(host, dns, swarm, reconcile, httpApi, stateDir);
@@ -446,6 +474,11 @@ public final class ConfigLoader {
         }
     }
 
+    /** Whether {@code label} is one DNS label as every name here must be made of: 1-63 of [a-z0-9_-], no '-' at an end. */
+    public static boolean isDnsLabel(String label) {
+        return DNS_LABEL.matcher(label).matches();
+    }
+
     /** A DNS name, lower-cased: labels of 1-63 of [a-z0-9_-], not starting or ending with '-', 253 chars in all. */
     private static String dnsName(String s) {
         String name = s.toLowerCase(Locale.ROOT);
@@ -675,7 +708,7 @@ public final class ConfigLoader {
     }
 
     /** {@code s} quoted, escaped and cut short, so that any value fits a one-line message. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder quoted = new StringBuilder("\"");
         s.chars().limit(QUOTE_LIMIT).forEach(c -> {
             if (c == '"' || c == '\\') {

@@ -1,6 +1,8 @@
 package io.berth.agent.lifecycle;
 
 import io.berth.agent.config.AgentConfig;
+import io.berth.agent.config.ConfigException;
+import io.berth.agent.config.ConfigLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
@@ -8,7 +10,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import io.berth.agent.state.StateFile;
 
 /**
@@ -35,10 +39,29 @@ public record Host(String identity, String name, String fqdn, String address, St
 
     /** Works this host out from the config and the machine; {@code persist} false (dry run) writes nothing. */
     public static Host discover(AgentConfig config, boolean persist) {
-        String name = config.host().name().orElseGet(() -> read(HOSTNAME).toLowerCase(Locale.ROOT));
+        String name = name(config.host().name(), () -> read(HOSTNAME));
         String address = config.host().address().orElseGet(() -> sourceAddressTowards(config.swarm().joinAddrs().get(0)));
         return new Host(identity(DMI_UUID, config.stateDir(), persist), name, name + "." + config.dns().zone(), address,
                 currentKernelBootId());
+    }
+
+    /**
+     * {@code host.name}, else the kernel's hostname cut to its first label, as {@code hostname -s} does
+     * ({@code W1.example.com} → {@code w1}: the record's name is that label in {@code dns.zone}). A first label that
+     * is no DNS label fails in one line naming {@code host.name}.
+     */
+    static String name(Optional<String> configured, Supplier<String> kernelHostname) {
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        String hostname = kernelHostname.get().strip().toLowerCase(Locale.ROOT);
+        int dot = hostname.indexOf('.');
+        String label = dot < 0 ? hostname : hostname.substring(0, dot);
+        if (!ConfigLoader.isDnsLabel(label)) {
+            throw new ConfigException("host.name", "not set, and " + (dot < 0 ? "" : "the first label of ")
+                    + "this host's name " + ConfigLoader.quote(hostname) + " is not a DNS label: set host.name");
+        }
+        return label;
     }
 
     /**

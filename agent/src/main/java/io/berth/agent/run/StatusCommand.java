@@ -4,6 +4,7 @@ import io.berth.agent.http.AgentStatus;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.agent.cli.AgentOptions;
 import io.berth.agent.config.AgentConfig;
+import io.berth.agent.config.StatusConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,8 +37,8 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AgentConfig config = options.load();
-        Optional<AgentStatus> live = fromRunningAgent(config.api().listen());
+        StatusConfig config = options.loadForStatus(); // no secret file is opened: any user may ask
+        Optional<AgentStatus> live = fromRunningAgent(config.apiListen());
         Optional<AgentStatus> status = live.or(() -> StatusBoard.load(config.stateDir()));
         if (status.isEmpty()) {
             System.err.println("no agent runs here and " + config.stateDir() + " holds no status");

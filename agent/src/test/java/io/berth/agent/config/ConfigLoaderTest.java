@@ -431,6 +431,41 @@ class ConfigLoaderTest {
                 error(minimal, Map.of("BERTH_DNS_ZONE", "a\nb")));
     }
 
+    @Test
+    void statusLoadsWithoutLookingAtTheFilesTheConfigNames() throws IOException {
+        // None of these can be opened as a file: absent, or a directory. load() would stop at the first one.
+        Path absent = dir.resolve("absent");
+        Path directory = Files.createDirectory(dir.resolve("a-directory"));
+        String unreadable = minimal.replace(apiKey.toString(), absent.toString())
+                .replace(token.toString(), directory.toString())
+                .replace(key.toString(), absent.resolve("key.pem").toString())
+                .replace(ca.toString(), directory.toString())
+                + "api: {listen: \"127.0.0.1:9900\", tokenFile: %s}\nstateDir: /srv/berth\n".formatted(directory);
+        assertEquals("dns.apiKeyFile: no such file: " + absent, error(unreadable));
+
+        assertEquals(new StatusConfig(new HostPort("127.0.0.1", 9900), Path.of("/srv/berth")),
+                ConfigLoader.parseForStatus(unreadable, Map.of()));
+        assertEquals(new StatusConfig(new HostPort("127.0.0.1", 9813), Path.of("/data")),
+                ConfigLoader.parseForStatus(minimal, Map.of("BERTH_STATE_DIR", "/data",
+                        "BERTH_DNS_API_KEY_FILE", absent.toString())), "defaults and overrides as for load()");
+    }
+
+    @Test
+    void statusValidatesEverythingElseAsLoadDoes() {
+        assertEquals("stateDir: not an absolute path: \"relative\"", assertThrows(ConfigException.class,
+                () -> ConfigLoader.parseForStatus(minimal + "stateDir: relative\n", Map.of())).getMessage());
+        assertEquals("api.listen", assertThrows(ConfigException.class,
+                () -> ConfigLoader.parseForStatus(minimal + "api: {listen: \"127.0.0.1:99999\"}\n", Map.of())).field());
+        assertEquals("dns.zone: required", assertThrows(ConfigException.class,
+                () -> ConfigLoader.parseForStatus(edit("  zone: swarm.example.com.\n", ""), Map.of())).getMessage());
+        assertEquals("surprise: unknown key", assertThrows(ConfigException.class,
+                () -> ConfigLoader.parseForStatus(minimal + "surprise: 1\n", Map.of())).getMessage());
+        assertEquals("BERTH_NO_SUCH_KEY", assertThrows(ConfigException.class,
+                () -> ConfigLoader.parseForStatus(minimal, Map.of("BERTH_NO_SUCH_KEY", "x"))).field());
+        assertEquals("swarm.tls.cert: required", assertThrows(ConfigException.class,
+                () -> ConfigLoader.parseForStatus(edit("cert: " + cert + ", ", ""), Map.of())).getMessage());
+    }
+
     private AgentConfig parse(String yaml, Map<String, String> env) {
         return ConfigLoader.parse(yaml, env);
     }

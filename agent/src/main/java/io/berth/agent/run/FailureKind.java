@@ -1,0 +1,66 @@
+package io.berth.agent.run;
+
+import com.github.dockerjava.api.exception.DockerException;
+import io.berth.agent.config.ConfigException;
+import io.berth.agent.dns.DnsException;
+import io.berth.agent.swarm.DockerConnection;
+import io.berth.agent.swarm.Engine;
+import io.berth.agent.swarm.Managers;
+import io.berth.agent.swarm.SwarmException;
+
+/**
+ * The kind a failure counts as in {@code berth_failures_total{kind}}: {@code dns} (PowerDNS), {@code swarm} (the
+ * managers), {@code engine} (the local engine) or {@code agent} (the agent's own: its state file or lock, its config,
+ * this host's name or address).
+ */
+final class FailureKind {
+
+    static final String DNS = "dns";
+    static final String SWARM = "swarm";
+    static final String ENGINE = "engine";
+    static final String AGENT = "agent";
+
+    private FailureKind() {
+    }
+
+    /** A failed step's kind, by the step: the DNS steps count as dns, the others as swarm. */
+    static String ofStep(String step) {
+        return switch (step) {
+            case "record", "deregister" -> DNS;
+            default -> SWARM;
+        };
+    }
+
+    /**
+     * The kind of an exception that escaped a pass outside its steps, by its type (or its causes'): a Docker API
+     * failure is the local engine's or the managers', by which of them it came from; anything else is the agent's.
+     */
+    static String of(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConfigException) {
+                return AGENT;
+            }
+            if (t instanceof DnsException) {
+                return DNS;
+            }
+            if (t instanceof SwarmException || t instanceof DockerException
+                    || t instanceof DockerConnection.EngineException) {
+                return fromLocalEngine(t) ? ENGINE : SWARM;
+            }
+        }
+        return AGENT;
+    }
+
+    /** Whether the innermost of Engine and Managers on the failure's stack is Engine (both speak the Engine API). */
+    private static boolean fromLocalEngine(Throwable t) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().equals(Engine.class.getName())) {
+                return true;
+            }
+            if (frame.getClassName().equals(Managers.class.getName())) {
+                return false;
+            }
+        }
+        return false;
+    }
+}
