@@ -29,7 +29,7 @@ public final class AgentMetrics {
 
     // Created at zero so a dashboard's rate() has a series before the first repair or failure.
     private static final List<String> KNOWN_REPAIRS = List.of("record", "join", "labels", "activate", "address");
-    private static final List<String> KNOWN_FAILURES = List.of("dns", "swarm", "engine", "config");
+    private static final List<String> KNOWN_FAILURES = List.of("dns", "swarm", "engine", "agent");
 
     // A reconcile normally takes well under a second; a slow manager or nameserver stretches it to tens of seconds.
     private static final Duration[] BUCKETS = {
@@ -80,7 +80,7 @@ public final class AgentMetrics {
         counter(REPAIRS, kind).increment();
     }
 
-    /** Something failed: dns, swarm, engine, config… */
+    /** Something failed: dns, swarm, engine, agent (see FailureKind). */
     public void failed(String kind) {
         counter(FAILURES, kind).increment();
     }

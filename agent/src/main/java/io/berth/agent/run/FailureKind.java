@@ -4,8 +4,6 @@ import com.github.dockerjava.api.exception.DockerException;
 import io.berth.agent.config.ConfigException;
 import io.berth.agent.dns.DnsException;
 import io.berth.agent.swarm.DockerConnection;
-import io.berth.agent.swarm.Engine;
-import io.berth.agent.swarm.Managers;
 import io.berth.agent.swarm.SwarmException;
 
 /**
@@ -32,8 +30,8 @@ final class FailureKind {
     }
 
     /**
-     * The kind of an exception that escaped a pass outside its steps, by its type (or its causes'): a Docker API
-     * failure is the local engine's or the managers', by which of them it came from; anything else is the agent's.
+     * The kind of an exception that escaped a pass outside its steps, by its type (or its causes'): the local
+     * engine's, the managers', PowerDNS's; anything else is the agent's own.
      */
     static String of(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -43,24 +41,13 @@ final class FailureKind {
             if (t instanceof DnsException) {
                 return DNS;
             }
-            if (t instanceof SwarmException || t instanceof DockerException
-                    || t instanceof DockerConnection.EngineException) {
-                return fromLocalEngine(t) ? ENGINE : SWARM;
+            if (t instanceof SwarmException swarm) {
+                return swarm.fromLocalEngine() ? ENGINE : SWARM;
+            }
+            if (t instanceof DockerException || t instanceof DockerConnection.EngineException) {
+                return SWARM;
             }
         }
         return AGENT;
-    }
-
-    /** Whether the innermost of Engine and Managers on the failure's stack is Engine (both speak the Engine API). */
-    private static boolean fromLocalEngine(Throwable t) {
-        for (StackTraceElement frame : t.getStackTrace()) {
-            if (frame.getClassName().equals(Engine.class.getName())) {
-                return true;
-            }
-            if (frame.getClassName().equals(Managers.class.getName())) {
-                return false;
-            }
-        }
-        return false;
     }
 }

@@ -43,7 +43,7 @@ public final class Engine implements LocalEngine, AutoCloseable {
                 return connection.client().pingCmd().exec();
             });
         } catch (Exception e) {
-            throw new SwarmException(Swarm.unanswered("the local engine", connection.endpoint(), e), true);
+            throw SwarmException.localEngine(Swarm.unanswered("the local engine", connection.endpoint(), e));
         }
     }
 
@@ -54,7 +54,7 @@ public final class Engine implements LocalEngine, AutoCloseable {
             SwarmInfo swarm = connection.client().infoCmd().exec().getSwarm();
             return swarm == null ? new SwarmInfo().withLocalNodeState(LocalNodeState.INACTIVE) : swarm;
         } catch (RuntimeException e) {
-            throw new SwarmException(Swarm.unanswered("the local engine", connection.endpoint(), e), true);
+            throw SwarmException.localEngine(Swarm.unanswered("the local engine", connection.endpoint(), e));
         }
     }
 

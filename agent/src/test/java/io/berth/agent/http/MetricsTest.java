@@ -104,7 +104,7 @@ class MetricsTest {
         String text = scrape(server, "text/plain");
         for (String series : List.of("berth_reconciles_total{", "berth_repairs_total{kind=\"record\",",
                 "berth_repairs_total{kind=\"labels\",", "berth_failures_total{kind=\"dns\",",
-                "berth_failures_total{kind=\"config\",", "berth_reconcile_seconds_count{")) {
+                "berth_failures_total{kind=\"agent\",", "berth_reconcile_seconds_count{")) {
             assertTrue(text.contains("\n" + series), series + " missing in\n" + text);
         }
         metrics.repaired("brand-new-kind");
