@@ -1,6 +1,7 @@
 package io.berth.agent.lifecycle;
 
 import io.berth.agent.config.AgentConfig;
+import io.berth.agent.dns.DnsLookup;
 import io.berth.agent.dns.DnsQuery;
 import io.berth.agent.dns.Mark;
 import io.berth.agent.dns.PowerDnsHttp;
@@ -22,12 +23,15 @@ public final class Session implements AutoCloseable {
 
     /** One Engine API or PowerDNS request may take this long before it counts as unanswered. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /** One DNS query to dns.nameserver (retried once). */
+    static final Duration DNS_TIMEOUT = Duration.ofSeconds(1);
 
     private final AgentConfig config;
     private final boolean dryRun;
     private final Engine engine;
     private final Managers managers;
     private final PowerDnsHttp dns;
+    private final DnsQuery nameserver;
     private volatile Host host;
     private volatile StateStore state;
     /** The node id the stale-node step last found clean for: a stale node appears only with a new node id. */
@@ -41,6 +45,7 @@ public final class Session implements AutoCloseable {
         this.managers = Managers.open(config.swarm().managerApi(), config.swarm().tls(), REQUEST_TIMEOUT);
         AgentConfig.Dns d = config.dns();
         this.dns = new PowerDnsHttp(d.api(), d.apiKeyFile(), d.serverId(), REQUEST_TIMEOUT, dnsRetryFor);
+        this.nameserver = new DnsQuery(d.nameserver().host(), d.nameserver().port(), DNS_TIMEOUT);
         try {
             refresh();
         } catch (RuntimeException e) {
@@ -65,13 +70,15 @@ public final class Session implements AutoCloseable {
     public Engine engine() { return engine; }
     public Managers managers() { return managers; }
     public PowerDnsHttp dns() { return dns; }
+    /** The authoritative nameserver (dns.nameserver), over UDP. */
+    public DnsLookup nameserver() { return nameserver; }
 
     /** Why this host's A record does not resolve to its address at the configured nameserver yet, or empty. */
     public Optional<String> recordNotResolving() {
         AgentConfig.HostPort ns = config.dns().nameserver();
         Host h = host;
         try {
-            List<String> answer = new DnsQuery(ns.host(), ns.port(), Duration.ofSeconds(1)).a(h.fqdn());
+            List<String> answer = nameserver.a(h.fqdn());
             return answer.contains(h.address()) ? Optional.empty()
                     : Optional.of(h.fqdn() + " resolves to " + answer + " at " + ns + ", not " + h.address());
         } catch (IOException e) {
