@@ -109,8 +109,12 @@ public final class RecordStep implements Step {
         List<String> said = new ArrayList<>();
         decide(zone, a, wantA, takeOver, patches, said);
         if (wantPtr.isPresent()) {
-            // The PTR of our own address is ours to take: another host that marked it no longer holds the
-            // address (a crashed VM whose IP was handed on), so its mark must not block this host.
+            // The PTR of our own address is ours to take once another host that marked it no longer holds the
+            // address (a crashed VM whose IP was handed on); while that host's A still points here, two live
+            // hosts claim one address, and taking it would only start a swap every pass.
+            if (!takeOver) {
+                requireNoLiveOwner(ptr, a);
+            }
             decide(reverseZone.get(), ptr, wantPtr.get(), true, patches, said);
             if (a.isPresent() && mark.isOurs(a.get().comment())) {
                 deleteOldPtrs(a.get(), patches, said);
@@ -165,6 +169,34 @@ public final class RecordStep implements Step {
                 .collect(Collectors.joining(", "));
         return Optional.of(type + " " + name + " answered " + got + (reply.authoritative() ? "" : " (not authoritative)")
                 + ", not " + wanted + " ttl " + ttl);
+    }
+
+    /**
+     * Throws if another berth identity marked the PTR of our address and that host is alive at it: its A record
+     * (the PTR's target, in our zone) still points at the address under the same mark. A host that moved or went
+     * away no longer blocks the PTR.
+     */
+    private void requireNoLiveOwner(Optional<RRset> ptr, Optional<RRset> ourA) throws DnsException, InterruptedException {
+        if (ptr.isEmpty() || !mark.isForeign(ptr.get().comment())) {
+            return;
+        }
+        String other = Mark.identityOf(ptr.get().comment()).orElseThrow();
+        for (String content : ptr.get().contents()) {
+            String target;
+            try {
+                target = Names.absolute(content);
+            } catch (IllegalArgumentException empty) {
+                continue;
+            }
+            if (!Names.inZone(target, zone)) {
+                continue; // not ours to read: the PTR goes to this host as before
+            }
+            Optional<RRset> theirA = target.equals(fqdn) ? ourA : dns.get(zone, target, "A");
+            if (theirA.isPresent() && theirA.get().contents().contains(address)
+                    && Mark.identityOf(theirA.get().comment()).filter(other::equals).isPresent()) {
+                throw RecordConflictException.addressInUse(ptr.get().name(), address, target, other, fqdn);
+            }
+        }
     }
 
     /** Adds the change that turns {@code current} into {@code wanted}, if any, and says what it is. */

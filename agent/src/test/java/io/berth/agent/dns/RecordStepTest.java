@@ -26,6 +26,8 @@ class RecordStepTest {
     static final Optional<Comment> OURS = Optional.of(MARK.comment());
     static final Optional<Comment> FOREIGN = Optional.of(new Comment("berth identity " + MarkTest.OTHER, "pool-green"));
 
+    static final String THIRD = "00000000-0000-4000-8000-000000000003";
+
     final FakePowerDns dns = new FakePowerDns().zone(ZONE).zone(REV);
     final FakeNameserver nameserver = new FakeNameserver();
 
@@ -324,6 +326,70 @@ class RecordStepTest {
         assertEquals(Map.of("A", "10.0.0.5"), result.before());
         assertEquals(List.of(FQDN + " 1"), nameserver.asked);
         assertEquals(List.of(), dns.gets);
+    }
+
+    // ---- a PTR another host marked ----
+
+    @Test
+    void aForeignPtrWhoseHostStillHoldsTheAddressIsAConflictAndNothingIsWritten() throws Exception {
+        RRset theirA = new RRset("w9.lab.test.", "A", 60, List.of("10.0.0.5"), FOREIGN);
+        dns.put(ZONE, theirA).put(REV, ptr(PTR_NAME, "w9.lab.test.", FOREIGN));
+        RecordConflictException e = assertThrows(RecordConflictException.class,
+                () -> step("10.0.0.5", false).run(false));
+        assertEquals("PTR " + PTR_NAME + " of 10.0.0.5 belongs to w9.lab.test. (identity " + MarkTest.OTHER
+                + "), whose A record still points at 10.0.0.5: two hosts claim 10.0.0.5; not taking its PTR for "
+                + FQDN + " without take-over", e.getMessage());
+        assertEquals(MarkTest.OTHER, e.otherIdentity());
+        assertEquals("PTR", e.type());
+        assertEquals(List.of(), dns.patches, "neither our A nor the PTR");
+        assertEquals(Optional.of(theirA), dns.rrset(ZONE, "w9.lab.test.", "A"));
+        assertEquals(List.of(ZONE + " " + FQDN + " A", REV + " " + PTR_NAME + " PTR", ZONE + " w9.lab.test. A"),
+                dns.gets);
+    }
+
+    @Test
+    void theConflictStandsInAQuickPassToo() throws Exception {
+        dns.put(ZONE, new RRset("w9.lab.test.", "A", 60, List.of("10.0.0.5"), FOREIGN))
+                .put(REV, ptr(PTR_NAME, "w9.lab.test.", FOREIGN));
+        nameserver.answers(PTR_NAME, DnsQuery.PTR, 60, "w9.lab.test."); // and our A: nothing
+        assertThrows(RecordConflictException.class, () -> quick("10.0.0.5").run(false));
+        assertEquals(List.of(), dns.patches);
+    }
+
+    @Test
+    void aForeignPtrWhoseHostMovedOnIsTakenOver() throws Exception {
+        dns.put(ZONE, new RRset("w9.lab.test.", "A", 60, List.of("10.0.0.77"), FOREIGN))
+                .put(REV, ptr(PTR_NAME, "w9.lab.test.", FOREIGN));
+        StepResult result = step("10.0.0.5", false).run(false);
+        assertTrue(result.message().contains("took over PTR " + PTR_NAME + " " + FQDN + " from identity "
+                + MarkTest.OTHER), result.message());
+        assertEquals(ptr(PTR_NAME, FQDN, OURS), dns.rrset(REV, PTR_NAME, "PTR").orElseThrow());
+    }
+
+    @Test
+    void aForeignPtrWhoseTargetIsMarkedByAThirdIdentityOrUnmarkedOrOutsideTheZoneIsTakenOver() throws Exception {
+        for (Optional<Comment> targetMark : List.of(Optional.of(new Comment("berth identity " + THIRD, "x")),
+                Optional.<Comment>empty(), Optional.of(new Comment("by hand", "ops")))) {
+            dns.put(ZONE, new RRset("w9.lab.test.", "A", 60, List.of("10.0.0.5"), targetMark))
+                    .put(REV, ptr(PTR_NAME, "w9.lab.test.", FOREIGN));
+            step("10.0.0.5", false).run(false);
+            assertEquals(ptr(PTR_NAME, FQDN, OURS), dns.rrset(REV, PTR_NAME, "PTR").orElseThrow(), targetMark.toString());
+        }
+        dns.put(REV, ptr(PTR_NAME, "w9.elsewhere.test.", FOREIGN));
+        dns.gets.clear();
+        step("10.0.0.5", false).run(false);
+        assertEquals(ptr(PTR_NAME, FQDN, OURS), dns.rrset(REV, PTR_NAME, "PTR").orElseThrow());
+        assertEquals(2, dns.gets.size(), "a target outside the zone is not read");
+    }
+
+    @Test
+    void takeOverTakesAPtrWhoseHostStillHoldsTheAddress() throws Exception {
+        dns.put(ZONE, new RRset("w9.lab.test.", "A", 60, List.of("10.0.0.5"), FOREIGN))
+                .put(REV, ptr(PTR_NAME, "w9.lab.test.", FOREIGN));
+        StepResult result = step("10.0.0.5", true).run(false);
+        assertTrue(result.message().contains("took over PTR " + PTR_NAME), result.message());
+        assertEquals(ptr(PTR_NAME, FQDN, OURS), dns.rrset(REV, PTR_NAME, "PTR").orElseThrow());
+        assertEquals(2, dns.gets.size(), "with take-over the other host's A is not read");
     }
 
     @Test
