@@ -86,9 +86,11 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** API requests sent so far, by kind (benchmarks print them). */
+    /** API requests sent so far and the bytes of their answers, by kind (benchmarks print them). */
     public String calls() {
-        return "requests: powerdns " + dns.requests() + ", engine " + engine.calls() + ", managers " + managers.calls();
+        return "requests: powerdns " + dns.requests() + " (" + dns.responseBytes() + " B), engine " + engine.calls()
+                + " (" + engine.responseBytes() + " B), managers " + managers.calls() + " ("
+                + managers.responseBytes() + " B)";
     }
 
     @Override
