@@ -3,6 +3,7 @@ package io.berth.agent;
 import io.berth.agent.log.Log;
 import io.berth.agent.config.ConfigException;
 import io.berth.agent.lifecycle.BootCommand;
+import io.berth.agent.lifecycle.MeasurePassesCommand;
 import io.berth.agent.lifecycle.ShutdownCommand;
 import io.berth.agent.run.RunCommand;
 import io.berth.agent.run.StatusCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 /** berth-agent's entry point. */
 @Command(name = "berth-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {BootCommand.class, ShutdownCommand.class, RunCommand.class, StatusCommand.class,
-            AotTraining.class},
+            AotTraining.class, MeasurePassesCommand.class},
         description = {
             "The Berth agent of one Docker Swarm worker. At boot it registers the host's own PowerDNS record "
                     + "and joins the Swarm; at shutdown it drains the node, waits until its tasks run elsewhere, "

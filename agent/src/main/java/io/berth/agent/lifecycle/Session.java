@@ -88,9 +88,32 @@ public final class Session implements AutoCloseable {
 
     /** API requests sent so far and the bytes of their answers, by kind (benchmarks print them). */
     public String calls() {
-        return "requests: powerdns " + dns.requests() + " (" + dns.responseBytes() + " B), engine " + engine.calls()
-                + " (" + engine.responseBytes() + " B), managers " + managers.calls() + " ("
-                + managers.responseBytes() + " B)";
+        return counted().toString();
+    }
+
+    /** The counts behind {@link #calls()}, now. */
+    public Calls counted() {
+        return new Calls(dns.requests(), dns.responseBytes(), engine.calls(), engine.responseBytes(),
+                managers.calls(), managers.responseBytes());
+    }
+
+    /** Requests sent and response bytes received, by kind: PowerDNS, the local engine, the managers. */
+    public record Calls(long powerdns, long powerdnsBytes, long engine, long engineBytes, long managers,
+                        long managersBytes) {
+
+        /** What was sent and received since {@code earlier}. */
+        public Calls since(Calls earlier) {
+            return new Calls(powerdns - earlier.powerdns, powerdnsBytes - earlier.powerdnsBytes,
+                    engine - earlier.engine, engineBytes - earlier.engineBytes, managers - earlier.managers,
+                    managersBytes - earlier.managersBytes);
+        }
+
+        /** {@code requests: powerdns 2 (9120 B), engine 1 (2301 B), managers 2 (1840 B)} */
+        @Override
+        public String toString() {
+            return "requests: powerdns " + powerdns + " (" + powerdnsBytes + " B), engine " + engine + " ("
+                    + engineBytes + " B), managers " + managers + " (" + managersBytes + " B)";
+        }
     }
 
     @Override
