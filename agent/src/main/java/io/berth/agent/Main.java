@@ -3,6 +3,7 @@ package io.berth.agent;
 import io.berth.agent.log.Log;
 import io.berth.agent.config.ConfigException;
 import io.berth.agent.lifecycle.BootCommand;
+import io.berth.agent.lifecycle.MeasurePassesCommand;
 import io.berth.agent.lifecycle.ShutdownCommand;
 import io.berth.agent.run.RunCommand;
 import io.berth.agent.run.StatusCommand;
@@ -25,14 +26,31 @@ public final class Main {
     static final int FAILED = 1;
     static final int USAGE = 2;
 
-    /** The command line; or, in the build's AOT training run only (a system property), that run. */
+    /** Set by bench/agent-run only (in JAVA_TOOL_OPTIONS): measure passes instead of the command line. */
+    static final String MEASURE_PASSES = "berth.measurePasses";
+
+    /**
+     * The command line; or, in the build's AOT training run or a benchmark's pass measurement only (system
+     * properties, not commands a user sees), that run.
+     */
     public static void main(String[] args) {
-        System.exit(AotTraining.requested() ? AotTraining.train() : execute(args));
+        if (AotTraining.requested()) {
+            System.exit(AotTraining.train());
+        }
+        if (Boolean.getBoolean(MEASURE_PASSES)) {
+            System.exit(run(new MeasurePassesCommand(), args));
+        }
+        System.exit(execute(args));
     }
 
     /** Runs one command line; exit codes: 0 done, 1 failed, 2 bad usage or config. */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return run(new Main(), args);
+    }
+
+    /** One command object's command line, with one-line errors and the exit codes above. */
+    private static int run(Object command, String... args) {
+        CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((error, line, parsed) -> {
             if (error instanceof ConfigException config) {
                 Log.error(config.getMessage());

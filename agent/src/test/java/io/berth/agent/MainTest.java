@@ -66,6 +66,7 @@ class MainTest {
     void theAotTrainingIsNoCommand() {
         // The build asks for it with a system property (see AotTraining); on the command line it is unknown.
         assertEquals(2, Main.execute("aot-training"));
+        assertEquals(2, Main.execute("measure-passes"));
         assertFalse(AotTraining.requested(), "nothing but the build's training run sets " + AotTraining.PROPERTY);
     }
 }

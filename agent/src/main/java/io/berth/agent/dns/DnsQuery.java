@@ -6,6 +6,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,18 +15,44 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A minimal DNS client over UDP, enough to ask one (authoritative) nameserver for the A or PTR records of a name:
- * "does the record resolve there?" One retry after a timeout; NXDOMAIN or an empty answer is an empty list.
+ * "does the record resolve there, with which TTL?" One retry after a timeout; NXDOMAIN or an empty answer is an
+ * empty list.
  */
-public final class DnsQuery {
+public final class DnsQuery implements DnsLookup {
 
     public static final int A = 1;
     public static final int PTR = 12;
 
-    private final InetSocketAddress server;
+    /**
+     * One answer record: its owner name (absolute, as the server spelt it), type, TTL in seconds and data (an A as
+     * a dotted quad, a PTR target with a trailing dot).
+     */
+    public record Answer(String name, int type, long ttl, String data) {
+    }
+
+    /**
+     * A response: whether the server answered with authority (the AA bit: an authoritative server's TTLs are the
+     * zone's, a cache's count down) and its answers of the asked type (class IN).
+     */
+    public record Reply(boolean authoritative, List<Answer> answers) {
+        public Reply {
+            answers = List.copyOf(answers);
+        }
+
+        /** The answers' data, in the order sent. */
+        public List<String> data() {
+            return answers.stream().map(Answer::data).toList();
+        }
+    }
+
+    private final String host;
+    private final int port;
     private final Duration timeout;
 
+    /** Nothing is resolved or sent yet: a host name is looked up at each query (a long-lived one may move). */
     public DnsQuery(String host, int port, Duration timeout) {
-        this.server = new InetSocketAddress(host, port);
+        this.host = host;
+        this.port = port;
         this.timeout = timeout;
     }
 
@@ -48,9 +75,19 @@ public final class DnsQuery {
 
     /** The answers of type {@code qtype} for {@code name}: A as dotted quads, names with a trailing dot. */
     public List<String> query(String name, int qtype) throws IOException {
+        return ask(name, qtype).data();
+    }
+
+    /** The answers of type {@code qtype} for {@code name}, with their owner names and TTLs, and the AA bit. */
+    @Override
+    public Reply ask(String name, int qtype) throws IOException {
         int id = ThreadLocalRandom.current().nextInt(0x10000);
         byte[] question = encode(id, name, qtype);
         byte[] buffer = new byte[4096];
+        InetSocketAddress server = new InetSocketAddress(host, port);
+        if (server.isUnresolved()) {
+            throw new UnknownHostException("cannot resolve the nameserver's name " + host);
+        }
         try (DatagramSocket socket = new DatagramSocket()) {
             socket.connect(server);
             socket.setSoTimeout((int) timeout.toMillis());
@@ -100,16 +137,17 @@ public final class DnsQuery {
     }
 
     /** The answers of type {@code qtype} (class IN) in a response; other types (a CNAME on the way) are skipped. */
-    static List<String> decode(byte[] msg, int length, int id, int qtype) throws IOException {
+    static Reply decode(byte[] msg, int length, int id, int qtype) throws IOException {
         if (length < 12 || u16(msg, 0) != id || (msg[2] & 0x80) == 0) {
             throw new IOException("not a DNS response to query " + id);
         }
         if ((msg[2] & 0x02) != 0) {
             throw new IOException("DNS response truncated (TC): the answer does not fit UDP");
         }
+        boolean authoritative = (msg[2] & 0x04) != 0;
         int rcode = msg[3] & 0x0f;
         if (rcode == 3) {
-            return List.of(); // NXDOMAIN
+            return new Reply(authoritative, List.of()); // NXDOMAIN
         }
         if (rcode != 0) {
             throw new IOException("nameserver answered rcode " + rcode + (rcode == 2 ? " (SERVFAIL)"
@@ -122,12 +160,14 @@ public final class DnsQuery {
             for (int i = 0; i < questions; i++) {
                 pos = skipName(msg, pos, length) + 4;
             }
-            List<String> found = new ArrayList<>();
+            List<Answer> found = new ArrayList<>();
             for (int i = 0; i < answers; i++) {
+                String owner = readName(msg, pos, length);
                 pos = skipName(msg, pos, length);
                 check(pos + 10, length);
                 int type = u16(msg, pos);
                 int klass = u16(msg, pos + 2);
+                long ttl = ((long) u16(msg, pos + 4) << 16) | u16(msg, pos + 6);
                 int rdlength = u16(msg, pos + 8);
                 int rdata = pos + 10;
                 pos = rdata + rdlength;
@@ -136,13 +176,13 @@ public final class DnsQuery {
                     continue;
                 }
                 if (type == A && rdlength == 4) {
-                    found.add((msg[rdata] & 0xff) + "." + (msg[rdata + 1] & 0xff) + "." + (msg[rdata + 2] & 0xff)
-                            + "." + (msg[rdata + 3] & 0xff));
+                    found.add(new Answer(owner, type, ttl, (msg[rdata] & 0xff) + "." + (msg[rdata + 1] & 0xff) + "."
+                            + (msg[rdata + 2] & 0xff) + "." + (msg[rdata + 3] & 0xff)));
                 } else if (type == PTR) {
-                    found.add(readName(msg, rdata, length));
+                    found.add(new Answer(owner, type, ttl, readName(msg, rdata, length)));
                 }
             }
-            return found;
+            return new Reply(authoritative, found);
         } catch (IndexOutOfBoundsException e) {
             throw new IOException("malformed DNS response", e);
         }
@@ -199,6 +239,6 @@ public final class DnsQuery {
 
     @Override
     public String toString() {
-        return "DNS server " + server.getHostString() + ":" + server.getPort();
+        return "DNS server " + host + ":" + port;
     }
 }

@@ -3,6 +3,7 @@ package io.berth.agent.dns;
 import io.berth.agent.config.AgentConfig;
 import io.berth.agent.retry.CallBound;
 import io.berth.agent.retry.Retry;
+import io.berth.agent.traffic.Traffic;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,7 +43,7 @@ public final class PowerDnsHttp implements PowerDns, AutoCloseable {
     private final Duration retryFor;
     private final Retry retry = Retry.quick();
     private final HttpClient http;
-    private final AtomicInteger requests = new AtomicInteger();
+    private final Traffic traffic = Traffic.to(Traffic.POWERDNS);
     private final AtomicInteger retries = new AtomicInteger();
 
     public PowerDnsHttp(URI api, Path keyFile, String serverId, Duration timeout) {
@@ -67,7 +68,12 @@ public final class PowerDnsHttp implements PowerDns, AutoCloseable {
 
     /** HTTP requests sent so far, retries included. */
     public int requests() {
-        return requests.get();
+        return (int) traffic.requests();
+    }
+
+    /** Bytes of response bodies received so far (a filtered zone GET on 4.7 carries every commented RRset). */
+    public long responseBytes() {
+        return traffic.bytes();
     }
 
     /** Attempts that repeated a failed one (a transient failure followed by another try). */
@@ -150,10 +156,11 @@ public final class PowerDnsHttp implements PowerDns, AutoCloseable {
                 .method(method, body)
                 .timeout(bound)
                 .build();
-        HttpResponse<String> response;
-        requests.incrementAndGet();
+        HttpResponse<byte[]> response;
+        traffic.request();
         // The request's own timeout covers the headers only; the future's bound covers the body too.
-        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request,
+                HttpResponse.BodyHandlers.ofByteArray());
         try {
             response = exchange.get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
@@ -171,7 +178,9 @@ public final class PowerDnsHttp implements PowerDns, AutoCloseable {
             exchange.cancel(true);
             throw e;
         }
-        return answer(response, method, zone, expected);
+        traffic.received(response.body().length);
+        return answer(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8), method, zone,
+                expected);
     }
 
     private DnsException unreachable(String method, String zone, IOException e) {
@@ -180,13 +189,11 @@ public final class PowerDnsHttp implements PowerDns, AutoCloseable {
                 + e, true, e));
     }
 
-    private String answer(HttpResponse<String> response, String method, String zone, int expected)
-            throws DnsException {
-        int status = response.statusCode();
+    private String answer(int status, String body, String method, String zone, int expected) throws DnsException {
         if (status == expected) {
-            return response.body();
+            return body;
         }
-        String error = PdnsJson.error(response.body());
+        String error = PdnsJson.error(body);
         throw logged(switch (status) {
             case 401 -> new DnsException("PowerDNS at " + api + " rejected the API key (401)", false);
             case 404 -> new DnsException("zone " + zone + " not found on " + api + " (server " + serverId + ")", false);

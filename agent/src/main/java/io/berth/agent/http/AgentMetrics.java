@@ -1,6 +1,8 @@
 package io.berth.agent.http;
 
+import io.berth.agent.traffic.Traffic;
 import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
@@ -15,8 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The agent's meters, exposed on {@code GET /metrics} as {@code berth_reconciles_total},
- * {@code berth_repairs_total{kind}}, {@code berth_failures_total{kind}}, {@code berth_reconcile_seconds} and
- * JVM basics ({@code jvm_memory_*}, {@code jvm_threads_*}).
+ * {@code berth_repairs_total{kind}}, {@code berth_failures_total{kind}}, {@code berth_reconcile_seconds},
+ * {@code berth_requests_total{peer}} and {@code berth_response_bytes_total{peer}} (peer: powerdns, engine,
+ * managers; everything this process sent and received, read from {@link Traffic}) and JVM basics
+ * ({@code jvm_memory_*}, {@code jvm_threads_*}).
  */
 public final class AgentMetrics {
 
@@ -26,6 +30,8 @@ public final class AgentMetrics {
     private static final String REPAIRS = "berth.repairs";
     private static final String FAILURES = "berth.failures";
     private static final String RECONCILE_TIME = "berth.reconcile";
+    private static final String REQUESTS = "berth.requests";
+    private static final String RESPONSE_BYTES = "berth.response.bytes";
 
     // Created at zero so a dashboard's rate() has a series before the first repair or failure.
     private static final List<String> KNOWN_REPAIRS = List.of("record", "join", "labels", "activate", "address");
@@ -67,6 +73,15 @@ public final class AgentMetrics {
                 .buckets(BUCKETS));
         KNOWN_REPAIRS.forEach(kind -> counter(REPAIRS, kind));
         KNOWN_FAILURES.forEach(kind -> counter(FAILURES, kind));
+        for (String peer : Traffic.PEERS) {
+            Traffic total = Traffic.total(peer);
+            registry.getOrCreate(FunctionalCounter.builder(REQUESTS, total, Traffic::requests)
+                    .description("API requests sent, by peer (retries included)")
+                    .addTag(Tag.create("peer", peer)));
+            registry.getOrCreate(FunctionalCounter.builder(RESPONSE_BYTES, total, Traffic::bytes)
+                    .description("Bytes of API answers received, by peer (PowerDNS: bodies; Engine API: HTTP)")
+                    .addTag(Tag.create("peer", peer)));
+        }
     }
 
     /** One reconcile pass finished, successful or not, after {@code took}. */

@@ -24,15 +24,24 @@ public final class Plans {
     private Plans() {
     }
 
-    /** Boot: activation needs the record and the labels (the identity label) in place. */
+    /** A thorough boot ({@link #boot(Session, boolean, Instant, boolean)}): what {@code boot} runs. */
     public static List<StepsRunner.Planned> boot(Session s, boolean takeOver, Instant readyUntil) {
+        return boot(s, takeOver, readyUntil, true);
+    }
+
+    /**
+     * Boot: activation needs the record and the labels (the identity label) in place. {@code thorough} false (a
+     * quick pass of the run daemon) lets the record step settle for the nameserver's answer when it is exactly
+     * right, without reading the API; a thorough pass reads the RRsets and checks their mark.
+     */
+    public static List<StepsRunner.Planned> boot(Session s, boolean takeOver, Instant readyUntil, boolean thorough) {
         AgentConfig.Swarm swarm = s.config().swarm();
         AgentConfig.Dns dns = s.config().dns();
         Host host = s.host();
         StateStore state = s.state();
         return List.of(
-                StepsRunner.Planned.of(new RecordStep(s.dns(), dns.zone(), dns.reverseZone(), host.fqdn(),
-                        host.address(), dns.ttl(), s.mark(), takeOver)),
+                StepsRunner.Planned.of(new RecordStep(s.dns(), thorough ? Optional.empty() : Optional.of(s.nameserver()),
+                        dns.zone(), dns.reverseZone(), host.fqdn(), host.address(), dns.ttl(), s.mark(), takeOver)),
                 StepsRunner.Planned.of(new JoinStep(s.engine(), s.managers(), swarm.joinAddrs(), swarm.joinTokenFile(),
                         host.address(), swarm.activateWhenReady(), state)),
                 StepsRunner.Planned.of(new LabelStep(s.managers(), state, swarm.labels(), host.identity()), "join"),

@@ -1,6 +1,7 @@
 package io.berth.agent.lifecycle;
 
 import io.berth.agent.config.AgentConfig;
+import io.berth.agent.dns.DnsLookup;
 import io.berth.agent.dns.DnsQuery;
 import io.berth.agent.dns.Mark;
 import io.berth.agent.dns.PowerDnsHttp;
@@ -22,12 +23,15 @@ public final class Session implements AutoCloseable {
 
     /** One Engine API or PowerDNS request may take this long before it counts as unanswered. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /** One DNS query to dns.nameserver (retried once). */
+    static final Duration DNS_TIMEOUT = Duration.ofSeconds(1);
 
     private final AgentConfig config;
     private final boolean dryRun;
     private final Engine engine;
     private final Managers managers;
     private final PowerDnsHttp dns;
+    private final DnsQuery nameserver;
     private volatile Host host;
     private volatile StateStore state;
     /** The node id the stale-node step last found clean for: a stale node appears only with a new node id. */
@@ -41,6 +45,7 @@ public final class Session implements AutoCloseable {
         this.managers = Managers.open(config.swarm().managerApi(), config.swarm().tls(), REQUEST_TIMEOUT);
         AgentConfig.Dns d = config.dns();
         this.dns = new PowerDnsHttp(d.api(), d.apiKeyFile(), d.serverId(), REQUEST_TIMEOUT, dnsRetryFor);
+        this.nameserver = new DnsQuery(d.nameserver().host(), d.nameserver().port(), DNS_TIMEOUT);
         try {
             refresh();
         } catch (RuntimeException e) {
@@ -65,13 +70,15 @@ public final class Session implements AutoCloseable {
     public Engine engine() { return engine; }
     public Managers managers() { return managers; }
     public PowerDnsHttp dns() { return dns; }
+    /** The authoritative nameserver (dns.nameserver), over UDP. */
+    public DnsLookup nameserver() { return nameserver; }
 
     /** Why this host's A record does not resolve to its address at the configured nameserver yet, or empty. */
     public Optional<String> recordNotResolving() {
         AgentConfig.HostPort ns = config.dns().nameserver();
         Host h = host;
         try {
-            List<String> answer = new DnsQuery(ns.host(), ns.port(), Duration.ofSeconds(1)).a(h.fqdn());
+            List<String> answer = nameserver.a(h.fqdn());
             return answer.contains(h.address()) ? Optional.empty()
                     : Optional.of(h.fqdn() + " resolves to " + answer + " at " + ns + ", not " + h.address());
         } catch (IOException e) {
@@ -79,9 +86,34 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** API requests sent so far, by kind (benchmarks print them). */
+    /** API requests sent so far and the bytes of their answers, by kind (benchmarks print them). */
     public String calls() {
-        return "requests: powerdns " + dns.requests() + ", engine " + engine.calls() + ", managers " + managers.calls();
+        return counted().toString();
+    }
+
+    /** The counts behind {@link #calls()}, now. */
+    public Calls counted() {
+        return new Calls(dns.requests(), dns.responseBytes(), engine.calls(), engine.responseBytes(),
+                managers.calls(), managers.responseBytes());
+    }
+
+    /** Requests sent and response bytes received, by kind: PowerDNS, the local engine, the managers. */
+    public record Calls(long powerdns, long powerdnsBytes, long engine, long engineBytes, long managers,
+                        long managersBytes) {
+
+        /** What was sent and received since {@code earlier}. */
+        public Calls since(Calls earlier) {
+            return new Calls(powerdns - earlier.powerdns, powerdnsBytes - earlier.powerdnsBytes,
+                    engine - earlier.engine, engineBytes - earlier.engineBytes, managers - earlier.managers,
+                    managersBytes - earlier.managersBytes);
+        }
+
+        /** {@code requests: powerdns 2 (9120 B), engine 1 (2301 B), managers 2 (1840 B)} */
+        @Override
+        public String toString() {
+            return "requests: powerdns " + powerdns + " (" + powerdnsBytes + " B), engine " + engine + " ("
+                    + engineBytes + " B), managers " + managers + " (" + managersBytes + " B)";
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.berth.agent.config.AgentConfig;
+import io.berth.agent.traffic.Traffic;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -36,12 +37,18 @@ public final class DockerConnection implements AutoCloseable {
 
     /** Connects (lazily: nothing is sent yet) to {@code unix:///…} or {@code tcp://host:port}, with TLS if given. */
     public static DockerConnection open(URI endpoint, Optional<AgentConfig.Tls> tls, Duration timeout) {
+        return open(endpoint, tls, timeout, Traffic.to(Traffic.ENGINE));
+    }
+
+    /** As above, its requests and response bytes counted into {@code traffic}. */
+    public static DockerConnection open(URI endpoint, Optional<AgentConfig.Tls> tls, Duration timeout,
+                                        Traffic traffic) {
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(endpoint.toString())
                 .withApiVersion(API_VERSION)
                 .withDockerTlsVerify(false) // TLS is the transport's: docker-java only builds the requests
                 .build();
-        EngineTransport http = new EngineTransport(endpoint, tls, timeout);
+        EngineTransport http = new EngineTransport(endpoint, tls, timeout, traffic);
         return new DockerConnection(endpoint, http, DockerClientImpl.getInstance(config, http));
     }
 
@@ -51,6 +58,11 @@ public final class DockerConnection implements AutoCloseable {
 
     public DockerClient client() {
         return client;
+    }
+
+    /** Requests sent through this connection and the bytes of their answers. */
+    public Traffic traffic() {
+        return http.traffic();
     }
 
     /** Sends one JSON request through the raw client; returns the parsed body, or throws with the engine's message. */

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.model.LocalNodeState;
 import com.github.dockerjava.api.model.SwarmInfo;
 import io.berth.agent.config.AgentConfig;
 import io.berth.agent.retry.Retry;
+import io.berth.agent.traffic.Traffic;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ public final class Engine implements LocalEngine, AutoCloseable {
     }
 
     public static Engine open(URI endpoint, Duration timeout) {
-        return new Engine(DockerConnection.open(endpoint, Optional.empty(), timeout));
+        return new Engine(DockerConnection.open(endpoint, Optional.empty(), timeout, Traffic.to(Traffic.ENGINE)));
     }
 
     public URI endpoint() {
@@ -93,6 +94,11 @@ public final class Engine implements LocalEngine, AutoCloseable {
     /** Engine API requests sent so far (benchmarks report them). */
     public int calls() {
         return calls;
+    }
+
+    /** Bytes of the engine's answers received so far, HTTP heads included. */
+    public long responseBytes() {
+        return connection.traffic().bytes();
     }
 
     @Override

@@ -3,10 +3,12 @@ package io.berth.agent.swarm;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.berth.agent.config.AgentConfig;
 import io.berth.agent.retry.CallBound;
+import io.berth.agent.traffic.Traffic;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,6 +69,7 @@ public final class EngineTransport implements DockerHttpClient {
     private final String bareHost;
     private final int port;
     private final TlsFiles tls;
+    private final Traffic traffic;
     private final Set<Exchange> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -75,7 +78,13 @@ public final class EngineTransport implements DockerHttpClient {
      * when {@code tls} is given. Nothing is sent until the first request.
      */
     public EngineTransport(URI endpoint, Optional<AgentConfig.Tls> tls, Duration callTimeout) {
+        this(endpoint, tls, callTimeout, Traffic.to(Traffic.ENGINE));
+    }
+
+    /** As above, counting each request and every byte of HTTP read from its connection into {@code traffic}. */
+    public EngineTransport(URI endpoint, Optional<AgentConfig.Tls> tls, Duration callTimeout, Traffic traffic) {
         this.endpoint = endpoint;
+        this.traffic = traffic;
         this.callTimeout = callTimeout;
         // A manager that is blackholed should hand the call to the next one soon, whatever the call may take.
         this.connectTimeout = Duration.ofSeconds(Math.min(3, Math.max(1, callTimeout.toSeconds())));
@@ -107,6 +116,11 @@ public final class EngineTransport implements DockerHttpClient {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    /** Requests this transport sent and the bytes of their answers (HTTP heads included, after TLS). */
+    public Traffic traffic() {
+        return traffic;
     }
 
     @Override
@@ -231,13 +245,14 @@ public final class EngineTransport implements DockerHttpClient {
         private InputStream connect(SSLContext ssl) throws IOException {
             byte[] head = head();
             byte[] body = request.body() == null ? null : request.body().readAllBytes(); // small: our JSON
+            traffic.request();
             InputStream in;
             OutputStream out;
             if (unixPath != null) {
                 SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
                 attach(channel);
                 channel.connect(UnixDomainSocketAddress.of(unixPath));
-                in = Channels.newInputStream(channel);
+                in = new Counted(Channels.newInputStream(channel));
                 out = Channels.newOutputStream(channel);
             } else {
                 Socket plain = new Socket();
@@ -253,7 +268,7 @@ public final class EngineTransport implements DockerHttpClient {
                     secure.startHandshake();
                     socket = secure;
                 }
-                in = socket.getInputStream();
+                in = new Counted(socket.getInputStream());
                 out = socket.getOutputStream();
             }
             connected = true;
@@ -454,6 +469,36 @@ public final class EngineTransport implements DockerHttpClient {
             public void close() {
                 release();
             }
+        }
+    }
+
+    /** Counts what is read from a connection into the transport's traffic. */
+    private final class Counted extends FilterInputStream {
+        Counted(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = in.read();
+            if (c >= 0) {
+                traffic.received(1);
+            }
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            traffic.received(n);
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = in.skip(n);
+            traffic.received(skipped);
+            return skipped;
         }
     }
 

@@ -18,6 +18,7 @@ import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmInfo;
 import io.berth.agent.config.AgentConfig;
 import io.berth.agent.retry.CallBound;
+import io.berth.agent.traffic.Traffic;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -60,8 +61,9 @@ public final class Managers implements SwarmManagers, AutoCloseable {
 
     public static Managers open(List<URI> endpoints, Optional<AgentConfig.Tls> tls, Duration timeout) {
         List<DockerConnection> connections = new ArrayList<>();
+        Traffic traffic = Traffic.to(Traffic.MANAGERS); // one count for all of them, as calls()
         for (URI endpoint : endpoints) {
-            connections.add(DockerConnection.open(endpoint, tls, timeout));
+            connections.add(DockerConnection.open(endpoint, tls, timeout, traffic));
         }
         return new Managers(connections, timeout);
     }
@@ -208,6 +210,11 @@ public final class Managers implements SwarmManagers, AutoCloseable {
     /** Engine API requests sent so far (benchmarks report them). */
     public synchronized int calls() {
         return calls;
+    }
+
+    /** Bytes of the managers' answers received so far, HTTP heads included (a connection shared is counted once). */
+    public long responseBytes() {
+        return connections.stream().map(DockerConnection::traffic).distinct().mapToLong(Traffic::bytes).sum();
     }
 
     @Override

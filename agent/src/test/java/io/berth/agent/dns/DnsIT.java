@@ -79,6 +79,12 @@ class DnsIT {
         return new RecordStep(dns, zone, Optional.of(rev), host + "." + zone, prefix + "." + octet, 60, mark, takeOver);
     }
 
+    /** A step of a quick pass: the lab's nameserver is asked first. */
+    RecordStep quickRecord(String host, int octet, Mark mark) {
+        return new RecordStep(dns, Optional.of(resolver), zone, Optional.of(rev), host + "." + zone,
+                prefix + "." + octet, 60, mark, false);
+    }
+
     static String ptrName(int octet) {
         return Names.reverseName(prefix + "." + octet);
     }
@@ -104,6 +110,45 @@ class DnsIT {
         assertEquals(0, dns.patches());
         assertEquals(2, http.requests() - again, "two GETs, nothing else");
         System.out.println("rerun: " + second.message());
+    }
+
+    @Test
+    void aQuickCheckIsAnsweredByTheNameserverAloneAndAMismatchGoesToTheApi() throws Exception {
+        record("quick", 211, MARK, false).run(false);
+        int before = http.requests();
+        StepResult quick = quickRecord("quick", 211, MARK).run(false);
+        assertFalse(quick.changed(), quick.message());
+        assertTrue(quick.message().contains("registered (checked by DNS)"), quick.message());
+        assertEquals(0, http.requests() - before, "no API request");
+
+        // The TTL changed behind our back: DNS shows it, the API path repairs it.
+        http.patch(zone, List.of(RRsetChange.replace(new RRset("quick." + zone, "A", 300, List.of(prefix + ".211"),
+                Optional.of(MARK.comment())))));
+        before = http.requests();
+        StepResult repaired = quickRecord("quick", 211, MARK).run(false);
+        assertTrue(repaired.changed(), repaired.message());
+        assertEquals(3, http.requests() - before, "two GETs and one PATCH");
+        assertEquals(60, http.get(zone, "quick." + zone, "A").orElseThrow().ttl());
+        System.out.printf("quick check: %s; after a TTL change: %s%n", quick.message(), repaired.message());
+    }
+
+    @Test
+    void aPtrWhoseHostStillHoldsTheAddressIsAConflictUntilItMovesOn() throws Exception {
+        record("holder", 212, OTHER, false).run(false);
+        RecordConflictException e = assertThrows(RecordConflictException.class,
+                () -> record("claimer", 212, MARK, false).run(false));
+        System.out.println("conflict: " + e.getMessage());
+        assertTrue(e.getMessage().contains("holder." + zone) && e.getMessage().contains("claimer." + zone)
+                && e.getMessage().contains(prefix + ".212"), e.getMessage());
+        assertEquals(List.of("holder." + zone), resolver.ptr(ptrName(212)));
+        assertEquals(List.of(), resolver.a("claimer." + zone), "nothing written");
+
+        // The holder's A moved on (its VM gone, the address handed on) and left its PTR behind: it is taken.
+        http.patch(zone, List.of(RRsetChange.replace(new RRset("holder." + zone, "A", 60, List.of(prefix + ".213"),
+                Optional.of(OTHER.comment())))));
+        StepResult taken = record("claimer", 212, MARK, false).run(false);
+        assertTrue(taken.message().contains("took over PTR " + ptrName(212)), taken.message());
+        assertEquals(List.of("claimer." + zone), resolver.ptr(ptrName(212)));
     }
 
     @Test

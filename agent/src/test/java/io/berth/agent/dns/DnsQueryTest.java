@@ -2,7 +2,9 @@ package io.berth.agent.dns;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,6 +45,40 @@ class DnsQueryTest {
         p.raw(0xc0, 12).u16(16).u16(1).u32(60).u16(3).raw(2, 'h', 'i'); // a TXT: not what we asked
         p.raw(0xc0, 12).u16(1).u16(1).u32(60).u16(4).raw(10, 0, 0, 200);
         assertEquals(List.of("10.0.0.5", "10.0.0.200"), decode(p, 0x1234, DnsQuery.A));
+    }
+
+    @Test
+    void eachAnswerComesWithItsOwnerNameAndTtl() throws IOException {
+        Packet p = response(0x1234, 0, "w1.lab.test.", DnsQuery.A, 3);
+        p.raw(0xc0, 12).u16(1).u16(1).u32(60).u16(4).raw(10, 0, 0, 5);
+        p.raw(0xc0, 12).u16(1).u16(1).u32(300).u16(4).raw(10, 0, 0, 6);
+        p.raw(0xc0, 12).u16(1).u16(1).u32(0xfffffff0).u16(4).raw(10, 0, 0, 7); // read unsigned
+        DnsQuery.Reply reply = reply(p, 0x1234, DnsQuery.A);
+        assertTrue(reply.authoritative());
+        assertEquals(List.of(new DnsQuery.Answer("w1.lab.test.", DnsQuery.A, 60, "10.0.0.5"),
+                new DnsQuery.Answer("w1.lab.test.", DnsQuery.A, 300, "10.0.0.6"),
+                new DnsQuery.Answer("w1.lab.test.", DnsQuery.A, 0xfffffff0L, "10.0.0.7")), reply.answers());
+    }
+
+    @Test
+    void anAnswerBehindACnameKeepsItsOwnName() throws IOException {
+        Packet p = response(5, 0, "w1.lab.test.", DnsQuery.A, 2);
+        int target = p.size() + 12 + 12; // the CNAME's rdata: header, question, 12 bytes of the CNAME record
+        p.raw(0xc0, 12).u16(5).u16(1).u32(60).u16(5).raw(2, 'w', '9', 0xc0, 12 + 3); // w9.lab.test.
+        p.raw(0xc0, target).u16(1).u16(1).u32(30).u16(4).raw(10, 0, 0, 9);
+        assertEquals(List.of(new DnsQuery.Answer("w9.lab.test.", DnsQuery.A, 30, "10.0.0.9")),
+                reply(p, 5, DnsQuery.A).answers());
+    }
+
+    @Test
+    void theAuthorityBitIsRead() throws IOException {
+        Packet cached = new Packet(3, 0x80, 0, 1); // QR without AA: a cache's answer
+        cached.name("w1.lab.test.").u16(DnsQuery.A).u16(1);
+        cached.raw(0xc0, 12).u16(1).u16(1).u32(42).u16(4).raw(10, 0, 0, 5);
+        DnsQuery.Reply reply = reply(cached, 3, DnsQuery.A);
+        assertFalse(reply.authoritative());
+        assertEquals(42, reply.answers().get(0).ttl());
+        assertTrue(reply(response(3, 3, "gone.lab.test.", DnsQuery.A, 0), 3, DnsQuery.A).authoritative());
     }
 
     @Test
@@ -100,6 +136,8 @@ class DnsQueryTest {
             DnsQuery dns = new DnsQuery("127.0.0.1", server.getLocalPort(), Duration.ofMillis(300));
             assertEquals(List.of("10.0.0.5"), dns.a("w1.lab.test."));
             assertEquals(2, seen.get());
+            assertEquals(List.of(new DnsQuery.Answer("w1.lab.test.", DnsQuery.A, 60, "10.0.0.5")),
+                    dns.ask("w1.lab.test.", DnsQuery.A).answers());
             server.close();
             thread.join();
         }
@@ -114,6 +152,10 @@ class DnsQueryTest {
     }
 
     private static List<String> decode(Packet p, int id, int qtype) throws IOException {
+        return reply(p, id, qtype).data();
+    }
+
+    private static DnsQuery.Reply reply(Packet p, int id, int qtype) throws IOException {
         byte[] msg = Arrays.copyOf(p.bytes(), 600); // a receive buffer is bigger than the message
         return DnsQuery.decode(msg, p.size() + 12, id, qtype);
     }

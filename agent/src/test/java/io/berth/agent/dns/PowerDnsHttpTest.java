@@ -83,6 +83,21 @@ class PowerDnsHttpTest {
     }
 
     @Test
+    void responseBodyBytesAreCountedRetriesIncluded() throws Exception {
+        answer = (exchange, call) -> {
+            if (call == 1) {
+                reply(exchange, 500, "Internal Server Error");
+            } else {
+                reply(exchange, 200, PdnsJsonTest.GET_BODY);
+            }
+        };
+        dns.get("lab.test.", "w1.lab.test.", "A");
+        assertEquals(2, dns.requests());
+        assertEquals("Internal Server Error".length() + PdnsJsonTest.GET_BODY.getBytes(StandardCharsets.UTF_8).length,
+                dns.responseBytes());
+    }
+
+    @Test
     void patchSendsAllChangesInOneRequest() throws Exception {
         answer = (exchange, call) -> reply(exchange, 204, "");
         dns.patch("lab.test.", List.of(RRsetChange.delete("a.lab.test.", "A"), RRsetChange.delete("b.lab.test.", "A")));

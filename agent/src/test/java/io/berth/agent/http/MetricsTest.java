@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.agent.traffic.Traffic;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -86,6 +87,25 @@ class MetricsTest {
         assertTrue(after.contains("berth_reconcile_seconds_bucket{" + app + "le=\"0.5\",}"), after);
         assertTrue(after.contains("\njvm_memory_used_bytes{area=\"heap\""), after);
         assertTrue(after.contains("\njvm_threads_live_threads{scope=\"base\",}"), after);
+    }
+
+    @Test
+    void requestsAndResponseBytesByPeerAreTheProcessTotals() throws Exception {
+        String before = scrape(server, "text/plain");
+        Traffic.to(Traffic.POWERDNS).request();
+        Traffic client = Traffic.to(Traffic.MANAGERS);
+        client.request();
+        client.received(1234);
+        String after = scrape(server, "text/plain");
+        String app = "scope=\"application\",";
+        for (String peer : Traffic.PEERS) {
+            assertTrue(after.contains("\nberth_requests_total{peer=\"" + peer + "\"," + app + "}"), peer + "\n" + after);
+            assertTrue(after.contains("\nberth_response_bytes_total{peer=\"" + peer + "\"," + app + "}"), after);
+        }
+        assertEquals(1, value(after, "berth_requests_total{peer=\"powerdns\"," + app + "}")
+                - value(before, "berth_requests_total{peer=\"powerdns\"," + app + "}"));
+        assertEquals(1234, value(after, "berth_response_bytes_total{peer=\"managers\"," + app + "}")
+                - value(before, "berth_response_bytes_total{peer=\"managers\"," + app + "}"));
     }
 
     @Test

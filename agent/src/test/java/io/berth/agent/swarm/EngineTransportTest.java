@@ -11,6 +11,7 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.berth.agent.retry.CallBound;
+import io.berth.agent.traffic.Traffic;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -298,6 +299,27 @@ class EngineTransportTest {
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                     () -> transport.execute(attach));
             assertTrue(e.getMessage().contains("hijacked"), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ScriptedEngine.Kind.class)
+    void everyRequestAndEveryByteOfItsAnswerIsCounted(ScriptedEngine.Kind kind) throws Exception {
+        String answer = ScriptedEngine.answer(200, INFO);
+        Traffic traffic = Traffic.to(Traffic.MANAGERS);
+        long processBefore = Traffic.total(Traffic.MANAGERS).bytes();
+        try (ScriptedEngine engine = ScriptedEngine.start(kind, dir, c -> c.write(answer));
+                EngineTransport transport = new EngineTransport(engine.endpoint(), Optional.empty(),
+                        Duration.ofSeconds(5), traffic)) {
+            for (int i = 0; i < 2; i++) {
+                try (DockerHttpClient.Response response = transport.execute(get("/v1.41/info"))) {
+                    assertEquals(INFO, text(response.getBody()));
+                }
+            }
+            assertEquals(2, traffic.requests());
+            assertEquals(2L * answer.getBytes(StandardCharsets.UTF_8).length, traffic.bytes(), "head and body");
+            assertTrue(Traffic.total(Traffic.MANAGERS).bytes() - processBefore >= traffic.bytes(),
+                    "the process's total counts them too");
         }
     }
 
