@@ -423,19 +423,12 @@ public final class EngineTransport implements DockerHttpClient {
         }
 
         /** The body as docker-java reads it: the bound stays armed until the end is read or the caller closes it. */
-        private final class Body extends InputStream {
+        private final class Body extends BlockStream {
             private final InputStream in;
             private boolean ended;
 
             Body(InputStream in) {
                 this.in = in;
-            }
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
             }
 
             @Override
@@ -572,20 +565,23 @@ public final class EngineTransport implements DockerHttpClient {
         return line;
     }
 
+    /** A stream read in blocks: a single byte is a block of one. */
+    private abstract static class BlockStream extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+    }
+
     /** A body of exactly {@code length} bytes. */
-    private static final class Fixed extends InputStream {
+    private static final class Fixed extends BlockStream {
         private final InputStream in;
         private long left;
 
         Fixed(InputStream in, long length) {
             this.in = in;
             this.left = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -603,7 +599,7 @@ public final class EngineTransport implements DockerHttpClient {
     }
 
     /** A chunked body: size line, data, CRLF, ..., a zero-size chunk and optional trailers. */
-    private static final class Chunked extends InputStream {
+    private static final class Chunked extends BlockStream {
         private final InputStream in;
         private long left;
         private boolean first = true;
@@ -611,12 +607,6 @@ public final class EngineTransport implements DockerHttpClient {
 
         Chunked(InputStream in) {
             this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

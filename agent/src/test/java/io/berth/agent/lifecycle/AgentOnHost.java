@@ -145,6 +145,28 @@ final class AgentOnHost {
         }
     }
 
+    /**
+     * Reads a process's merged output into {@code log} (line by line, as it comes) until it ends; once a line
+     * contains {@code marker} (null: never), runs {@code atMarker} (a stall, a kill) on this thread.
+     */
+    static void follow(Process process, StringBuilder log, String marker, Runnable atMarker) {
+        try (var lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            boolean seen = false;
+            for (String line; (line = lines.readLine()) != null; ) {
+                synchronized (log) {
+                    log.append(line).append('\n');
+                }
+                if (!seen && marker != null && line.contains(marker)) {
+                    seen = true;
+                    atMarker.run();
+                }
+            }
+        } catch (IOException ended) {
+            // The process is gone.
+        }
+    }
+
     /** Starts {@code berth-agent run}; its log is collected as it comes (a full pipe would block it). */
     Daemon startDaemon() {
         return new Daemon(start("run", "--log-level", "debug"));

@@ -16,10 +16,7 @@ import io.berth.agent.swarm.DockerConnection;
 import io.berth.lab.IntegrationTest;
 import io.berth.lab.Lab;
 import io.berth.lab.LabEnv;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -161,7 +158,7 @@ class ManagerFaultsIT {
             long start = System.nanoTime();
             Process shutdown = w1.start("shutdown", "--deadline", "20s");
             StringBuilder log = new StringBuilder();
-            CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> readInto(shutdown, log,
+            CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> AgentOnHost.follow(shutdown, log,
                     "drain: changed", () -> lab.stall(stalled)));
             assertTrue(shutdown.waitFor(40, TimeUnit.SECONDS), "shutdown still ran after 40 s:\n" + log);
             reader.get(5, TimeUnit.SECONDS);
@@ -197,7 +194,7 @@ class ManagerFaultsIT {
             Process shutdown = w1.start("shutdown", "--deadline", "60s");
             StringBuilder log = new StringBuilder();
             // Stalled for 6 s once the drain is done: longer than one call's bound, shorter than the wait's window.
-            readInto(shutdown, log, "drain: changed", () -> {
+            AgentOnHost.follow(shutdown, log, "drain: changed", () -> {
                 lab.stall(stalled);
                 try {
                     Thread.sleep(6000);
@@ -235,7 +232,7 @@ class ManagerFaultsIT {
             lab.start(stopped);
         }
         StringBuilder log = new StringBuilder();
-        readInto(shutdown, log, null, null);
+        AgentOnHost.follow(shutdown, log, null, null);
         assertTrue(shutdown.waitFor(70, TimeUnit.SECONDS), log.toString());
         System.out.println(log);
         assertEquals(0, shutdown.exitValue(), log.toString());
@@ -271,24 +268,5 @@ class ManagerFaultsIT {
                                         .withCommand(List.of("sleep", "86400"))
                                         .withStopGracePeriod(Duration.ofSeconds(15).toNanos()))))
                 .exec();
-    }
-
-    /** Reads a process's merged output into {@code log}; runs {@code then} once a line contains {@code marker}. */
-    private static void readInto(Process process, StringBuilder log, String marker, Runnable then) {
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            boolean done = false;
-            for (String line; (line = lines.readLine()) != null; ) {
-                synchronized (log) {
-                    log.append(line).append('\n');
-                }
-                if (!done && marker != null && line.contains(marker)) {
-                    done = true;
-                    then.run();
-                }
-            }
-        } catch (java.io.IOException ended) {
-            // The process is gone.
-        }
     }
 }

@@ -15,9 +15,6 @@ import io.berth.agent.swarm.DockerConnection;
 import io.berth.lab.IntegrationTest;
 import io.berth.lab.Lab;
 import io.berth.lab.LabEnv;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -133,16 +130,7 @@ class ShutdownFaultsIT {
     /** Reads the agent's log until a line contains {@code marker}, then SIGKILLs it; returns what it logged. */
     private static String killWhenLogged(Process agent, String marker) throws Exception {
         StringBuilder seen = new StringBuilder();
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = lines.readLine()) != null; ) {
-                seen.append(line).append('\n');
-                if (line.contains(marker)) {
-                    agent.destroyForcibly();
-                    break;
-                }
-            }
-        }
+        AgentOnHost.follow(agent, seen, marker, agent::destroyForcibly);
         assertTrue(agent.waitFor(10, TimeUnit.SECONDS), "the agent died");
         return seen.toString();
     }
