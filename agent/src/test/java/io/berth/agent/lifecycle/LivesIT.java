@@ -5,13 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.ContainerSpec;
-import com.github.dockerjava.api.model.ServiceModeConfig;
-import com.github.dockerjava.api.model.ServicePlacement;
-import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
-import com.github.dockerjava.api.model.ServiceSpec;
 import com.github.dockerjava.api.model.SwarmNodeAvailability;
-import com.github.dockerjava.api.model.TaskSpec;
 import io.berth.agent.swarm.DockerConnection;
 import io.berth.lab.IntegrationTest;
 import io.berth.lab.Lab;
@@ -55,22 +49,6 @@ class LivesIT {
         assertEquals(0, new AgentOnHost(lab, "w2", dir).run("boot").exit());
     }
 
-    /** Replicas pinned to the blue pool (w1 and w2) whose tasks take 5 s to stop (busybox sleep ignores SIGTERM). */
-    static void blueService(String name, int replicas) {
-        manager.createServiceCmd(new ServiceSpec()
-                        .withName(name)
-                        .withMode(new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions()
-                                .withReplicas(replicas)))
-                        .withTaskTemplate(new TaskSpec()
-                                .withPlacement(new ServicePlacement()
-                                        .withConstraints(List.of("node.labels.berth.pool==blue")))
-                                .withContainerSpec(new ContainerSpec()
-                                        .withImage(lab.image())
-                                        .withCommand(List.of("sleep", "86400"))
-                                        .withStopGracePeriod(Duration.ofSeconds(5).toNanos()))))
-                .exec();
-    }
-
     /** The node id w1's engine reports now, empty when it is not in a Swarm. */
     static String nodeOf(String host) {
         String id = Swarms.nodeIdOf(lab, host);
@@ -86,7 +64,7 @@ class LivesIT {
         AgentOnHost.Daemon run = w1.startDaemon();
         Swarms.await("w1 joined and active", Duration.ofSeconds(60), () -> Swarms.node(manager, nodeOfOrEmpty("w1"))
                 .map(n -> n.getSpec().getAvailability() == SwarmNodeAvailability.ACTIVE).orElse(false));
-        blueService("first-life", 2);
+        Swarms.createBlueService(manager, lab.image(), "first-life", 2, Duration.ofSeconds(5));
         String first = nodeOf("w1");
         Swarms.await("a task of the first life on w1", Duration.ofSeconds(60),
                 () -> Swarms.running(manager, "first-life").stream().anyMatch(t -> first.equals(t.getNodeId())));
@@ -103,7 +81,7 @@ class LivesIT {
                             nodeOfOrEmpty("w1"))
                     .map(n -> n.getSpec().getAvailability() == SwarmNodeAvailability.ACTIVE).orElse(false));
             String second = nodeOf("w1");
-            blueService("second-life", 4);
+            Swarms.createBlueService(manager, lab.image(), "second-life", 4, Duration.ofSeconds(5));
             Swarms.await("tasks of the second life on w1", Duration.ofSeconds(60),
                     () -> Swarms.running(manager, "second-life").size() == 4 && Swarms.running(manager, "second-life")
                             .stream().anyMatch(t -> second.equals(t.getNodeId())));

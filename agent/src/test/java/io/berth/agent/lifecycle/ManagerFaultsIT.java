@@ -5,13 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.ContainerSpec;
-import com.github.dockerjava.api.model.ServiceModeConfig;
-import com.github.dockerjava.api.model.ServicePlacement;
-import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
-import com.github.dockerjava.api.model.ServiceSpec;
 import com.github.dockerjava.api.model.Reachability;
-import com.github.dockerjava.api.model.TaskSpec;
 import io.berth.agent.swarm.DockerConnection;
 import io.berth.lab.IntegrationTest;
 import io.berth.lab.Lab;
@@ -151,7 +145,7 @@ class ManagerFaultsIT {
         assertEquals(0, w1.run("boot").exit());
         String nodeId = Swarms.nodeIdOf(lab, "w1");
         String service = "slow-to-stop";
-        slowToStop(service);
+        Swarms.createBlueService(manager, lab.image(), service, 2, Duration.ofSeconds(15));
         try {
             Swarms.await("a task on w1", Duration.ofSeconds(60), () -> Swarms.running(manager, service).stream()
                     .anyMatch(t -> nodeId.equals(t.getNodeId())));
@@ -187,7 +181,7 @@ class ManagerFaultsIT {
         assertEquals(0, w1.run("boot").exit());
         String nodeId = Swarms.nodeIdOf(lab, "w1");
         String service = "outlasted";
-        slowToStop(service);
+        Swarms.createBlueService(manager, lab.image(), service, 2, Duration.ofSeconds(15));
         try {
             Swarms.await("a task on w1", Duration.ofSeconds(60), () -> Swarms.running(manager, service).stream()
                     .anyMatch(t -> nodeId.equals(t.getNodeId())));
@@ -249,24 +243,5 @@ class ManagerFaultsIT {
                 .filter(n -> n.getManagerStatus() != null
                         && n.getManagerStatus().getReachability() == Reachability.REACHABLE)
                 .count() == 3);
-    }
-
-    /**
-     * Two replicas on the blue pool whose tasks take 15 s to stop (busybox sleep ignores SIGTERM): a drain's wait
-     * lasts that long at least.
-     */
-    private static void slowToStop(String service) {
-        manager.createServiceCmd(new ServiceSpec()
-                        .withName(service)
-                        .withMode(new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions()
-                                .withReplicas(2)))
-                        .withTaskTemplate(new TaskSpec()
-                                .withPlacement(new ServicePlacement()
-                                        .withConstraints(List.of("node.labels.berth.pool==blue")))
-                                .withContainerSpec(new ContainerSpec()
-                                        .withImage(lab.image())
-                                        .withCommand(List.of("sleep", "86400"))
-                                        .withStopGracePeriod(Duration.ofSeconds(15).toNanos()))))
-                .exec();
     }
 }

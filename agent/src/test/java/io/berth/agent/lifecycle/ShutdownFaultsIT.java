@@ -4,13 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.ContainerSpec;
-import com.github.dockerjava.api.model.ServiceModeConfig;
-import com.github.dockerjava.api.model.ServicePlacement;
-import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
-import com.github.dockerjava.api.model.ServiceSpec;
 import com.github.dockerjava.api.model.SwarmNodeAvailability;
-import com.github.dockerjava.api.model.TaskSpec;
 import io.berth.agent.swarm.DockerConnection;
 import io.berth.lab.IntegrationTest;
 import io.berth.lab.Lab;
@@ -60,7 +54,7 @@ class ShutdownFaultsIT {
         assertEquals(0, w1.run("boot").exit());
         String nodeId = Swarms.nodeIdOf(lab, "w1");
         String service = "killed-after-" + step;
-        pinnedToTheBluePool(service);
+        Swarms.createBlueService(manager, lab.image(), service, 2, Duration.ofSeconds(1));
         Swarms.await("a task of " + service + " on w1", Duration.ofSeconds(60), () -> Swarms.running(manager, service)
                 .stream().anyMatch(t -> nodeId.equals(t.getNodeId())));
 
@@ -109,22 +103,6 @@ class ShutdownFaultsIT {
         } finally {
             lab.start("manager");
         }
-    }
-
-    /** Two replicas that may run only on the labelled workers: one lands on w1, and can move only to w2. */
-    private static void pinnedToTheBluePool(String service) {
-        manager.createServiceCmd(new ServiceSpec()
-                        .withName(service)
-                        .withMode(new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions()
-                                .withReplicas(2)))
-                        .withTaskTemplate(new TaskSpec()
-                                .withPlacement(new ServicePlacement()
-                                        .withConstraints(List.of("node.labels.berth.pool==blue")))
-                                .withContainerSpec(new ContainerSpec()
-                                        .withImage(lab.image())
-                                        .withCommand(List.of("sleep", "86400"))
-                                        .withStopGracePeriod(Duration.ofSeconds(1).toNanos()))))
-                .exec();
     }
 
     /** Reads the agent's log until a line contains {@code marker}, then SIGKILLs it; returns what it logged. */

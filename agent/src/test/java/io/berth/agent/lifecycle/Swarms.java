@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.ServiceGlobalModeOptions;
 import com.github.dockerjava.api.model.ServiceModeConfig;
+import com.github.dockerjava.api.model.ServicePlacement;
 import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
 import com.github.dockerjava.api.model.ServiceSpec;
 import com.github.dockerjava.api.model.SwarmNode;
@@ -42,16 +43,31 @@ final class Swarms {
 
     /** A service of the lab's image running {@code sleep}, stopping fast (busybox sleep ignores SIGTERM). */
     static void createService(DockerClient manager, String image, String name, Integer replicas) {
+        create(manager, image, name, replicas, List.of(), Duration.ofSeconds(1));
+    }
+
+    /**
+     * {@code replicas} of {@code sleep} that may run only on the blue pool (the agents label their nodes so), each
+     * task taking {@code stopGrace} to stop (busybox sleep ignores SIGTERM): that long a drain's wait lasts at least.
+     */
+    static void createBlueService(DockerClient manager, String image, String name, int replicas, Duration stopGrace) {
+        create(manager, image, name, replicas, List.of("node.labels.berth.pool==blue"), stopGrace);
+    }
+
+    private static void create(DockerClient manager, String image, String name, Integer replicas,
+                               List<String> constraints, Duration stopGrace) {
         ServiceModeConfig mode = replicas == null
                 ? new ServiceModeConfig().withGlobal(new ServiceGlobalModeOptions())
                 : new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions().withReplicas(replicas));
         manager.createServiceCmd(new ServiceSpec()
                         .withName(name)
                         .withMode(mode)
-                        .withTaskTemplate(new TaskSpec().withContainerSpec(new ContainerSpec()
-                                .withImage(image)
-                                .withCommand(List.of("sleep", "86400"))
-                                .withStopGracePeriod(Duration.ofSeconds(1).toNanos()))))
+                        .withTaskTemplate(new TaskSpec()
+                                .withPlacement(new ServicePlacement().withConstraints(constraints))
+                                .withContainerSpec(new ContainerSpec()
+                                        .withImage(image)
+                                        .withCommand(List.of("sleep", "86400"))
+                                        .withStopGracePeriod(stopGrace.toNanos()))))
                 .exec();
     }
 
