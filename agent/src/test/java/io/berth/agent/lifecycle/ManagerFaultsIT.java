@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.LocalNodeState;
 import com.github.dockerjava.api.model.Reachability;
 import io.berth.agent.swarm.DockerConnection;
 import io.berth.lab.IntegrationTest;
@@ -150,17 +151,17 @@ class ManagerFaultsIT {
             Swarms.await("a task on w1", Duration.ofSeconds(60), () -> Swarms.running(manager, service).stream()
                     .anyMatch(t -> nodeId.equals(t.getNodeId())));
             long start = System.nanoTime();
-            Process shutdown = w1.start("shutdown", "--deadline", "20s");
+            Process shutdown = w1.start("shutdown", "--deadline", "30s");
             StringBuilder log = new StringBuilder();
             CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> AgentOnHost.follow(shutdown, log,
                     "drain: changed", () -> lab.stall(stalled)));
-            assertTrue(shutdown.waitFor(40, TimeUnit.SECONDS), "shutdown still ran after 40 s:\n" + log);
+            assertTrue(shutdown.waitFor(50, TimeUnit.SECONDS), "shutdown still ran after 50 s:\n" + log);
             reader.get(5, TimeUnit.SECONDS);
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
             System.out.println(log);
             assertEquals(1, shutdown.exitValue(), log.toString());
-            // 20 s budget, the JVM's start, and the backstop's 2 s grace: never more.
-            assertTrue(seconds <= 24, "took " + seconds + " s:\n" + log);
+            // 30 s budget, the JVM's start, and the backstop's 2 s grace: never more.
+            assertTrue(seconds <= 34, "took " + seconds + " s:\n" + log);
             String last = log.toString().lines().filter(l -> l.contains("shutdown incomplete")).findFirst()
                     .orElseThrow(() -> new AssertionError(log.toString()));
             assertTrue(last.contains("wait") && last.contains("remove"), last);
@@ -169,7 +170,7 @@ class ManagerFaultsIT {
         } finally {
             lab.unstall(stalled);
             manager.removeServiceCmd(service).exec();
-            Swarms.node(manager, nodeId).ifPresent(n -> manager.removeSwarmNodeCmd(nodeId).withForce(true).exec());
+            leaveIfStillIn("w1", nodeId);
         }
     }
 
@@ -207,7 +208,18 @@ class ManagerFaultsIT {
         } finally {
             lab.unstall(stalled);
             manager.removeServiceCmd(service).exec();
+            leaveIfStillIn("w1", nodeId);
         }
+    }
+
+    /** A failed test must not leave the next one a host that is still half in the Swarm. */
+    static void leaveIfStillIn(String host, String nodeId) {
+        try (DockerConnection engine = Swarms.connect(lab.host(host).sock())) {
+            if (engine.client().infoCmd().exec().getSwarm().getLocalNodeState() != LocalNodeState.INACTIVE) {
+                engine.client().leaveSwarmCmd().withForceEnabled(true).exec();
+            }
+        }
+        Swarms.node(manager, nodeId).ifPresent(n -> manager.removeSwarmNodeCmd(nodeId).withForce(true).exec());
     }
 
     @Test
