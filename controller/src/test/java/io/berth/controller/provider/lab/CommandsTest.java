@@ -1,0 +1,72 @@
+package io.berth.controller.provider.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.berth.controller.provider.ProviderException;
+import io.berth.controller.provider.ProviderException.Kind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCommandsOutputAndExitAreReturned() {
+        Commands.Result r = Commands.run(List.of("sh", "-c", "echo one; echo two >&2; exit 3"), Duration.ofSeconds(10), "blue1");
+        assertEquals(3, r.exit());
+        assertEquals("one\ntwo\n", r.output());
+        assertEquals("two", r.lastLine());
+    }
+
+    @Test
+    void theLabsOwnErrorLineIsTheMessageAndTellsTheKind() {
+        Commands.Result r = new Commands.Result(1, """
+                [lab 23:30:16] blue1: starting dockerd (10.213.19.11)
+                lab: error: host 'blue1' already exists in lab pv1
+                """);
+        ProviderException e = Commands.failure(r, "lab add-host", "blue1");
+        assertEquals("blue1: lab: error: host 'blue1' already exists in lab pv1", e.getMessage());
+        assertEquals(Kind.CONFLICT, e.kind());
+        assertEquals(Optional.of("blue1"), e.vm());
+        assertEquals(Kind.NOT_FOUND, Commands.kindOf("lab: error: lab 'pv1' has no host 'blue9' (hosts: dns manager)"));
+        assertEquals(Kind.NOT_FOUND, Commands.kindOf("lab: error: no lab named 'pv9' under /var/lib/berth-lab"));
+        assertEquals(Kind.INVALID, Commands.kindOf("lab: error: host name 'dns' is reserved"));
+        assertEquals(Kind.FAILED, Commands.kindOf("lab: error: add-host: blue1 failed to start"));
+        assertEquals("blue1: lab stop exited 1: something broke",
+                Commands.failure(new Commands.Result(1, "something broke\n\n"), "lab stop", "blue1").getMessage());
+    }
+
+    @Test
+    void pastItsBoundACommandIsKilledWithItsWholeTree() throws Exception {
+        Path pid = dir.resolve("child.pid");
+        long start = System.nanoTime();
+        ProviderException e = assertThrows(ProviderException.class, () -> Commands.run(
+                List.of("sh", "-c", "sleep 60 & echo $! >" + pid + "; wait"), Duration.ofMillis(500), "blue1"));
+        assertEquals(Kind.TIMEOUT, e.kind());
+        assertEquals("blue1: sh -c: no end within 0.5 s (killed)", e.getMessage());
+        assertTrue(System.nanoTime() - start < 5_000_000_000L);
+        long child = Long.parseLong(Files.readString(pid).strip());
+        assertTrue(AgentProcess.awaitGone(child, Duration.ofSeconds(5)), "the grandchild is gone too");
+    }
+
+    @Test
+    void aProcessGetsPathJavaHomeAndLabRootOnly() {
+        Map<String, String> env = Commands.cleanEnvironment(Map.of("PATH", "/bin", "JAVA_HOME", "/jdk",
+                "BERTH_STATE_DIR", "/x", "LAB_ROOT", "/labs", "HOME", "/root", "LAB_NAME", "other"));
+        assertEquals(Map.of("PATH", "/bin", "JAVA_HOME", "/jdk", "LAB_ROOT", "/labs"), env);
+        assertFalse(Commands.cleanEnvironment(Map.of()).isEmpty(), "a PATH always");
+        String out = Commands.run(List.of("sh", "-c", "env"), Duration.ofSeconds(5), null).output();
+        assertFalse(out.contains("BERTH_"), out);
+    }
+}
