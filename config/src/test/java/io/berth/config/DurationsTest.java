@@ -1,4 +1,4 @@
-package io.berth.agent.config;
+package io.berth.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

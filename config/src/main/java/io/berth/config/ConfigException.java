@@ -1,4 +1,4 @@
-package io.berth.agent.config;
+package io.berth.config;
 
 /** A bad configuration: a one-line message that starts with the field (or variable) at fault and holds no secret. */
 public final class ConfigException extends RuntimeException {

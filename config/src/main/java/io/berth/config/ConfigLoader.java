@@ -1,8 +1,8 @@
-package io.berth.agent.config;
+package io.berth.config;
 
-import static io.berth.agent.config.ConfigLoader.Kind.LIST;
-import static io.berth.agent.config.ConfigLoader.Kind.MAP;
-import static io.berth.agent.config.ConfigLoader.Kind.SCALAR;
+import static io.berth.config.ConfigLoader.Kind.LIST;
+import static io.berth.config.ConfigLoader.Kind.MAP;
+import static io.berth.config.ConfigLoader.Kind.SCALAR;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.stream.Collectors.toMap;
 import static java.util.stream.Collectors.toSet;
