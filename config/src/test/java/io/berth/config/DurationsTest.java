@@ -23,4 +23,24 @@ class DurationsTest {
     void anythingElseIsRejected(String text) {
         assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
     }
+
+    @Test
+    void formatUsesTheLargestUnitThatDividesAndParsesBack() {
+        assertEquals("2m", Durations.format(Duration.ofSeconds(120)));
+        assertEquals("90s", Durations.format(Duration.ofSeconds(90)));
+        assertEquals("1500ms", Durations.format(Duration.ofMillis(1500)));
+        assertEquals("3h", Durations.format(Duration.ofMinutes(180)));
+        for (String text : new String[] {"1ms", "999999999ms", "61s", "999999999h"}) {
+            assertEquals(text, Durations.format(Durations.parse(text)));
+        }
+    }
+
+    @Test
+    void formatRefusesWhatTheSyntaxCannotSay() {
+        assertThrows(IllegalArgumentException.class, () -> Durations.format(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> Durations.format(Duration.ofMillis(-1)));
+        assertThrows(IllegalArgumentException.class, () -> Durations.format(Duration.ofNanos(1_500_000)));
+        assertThrows(IllegalArgumentException.class, () -> Durations.format(Duration.ofMillis(1_000_000_001)));
+        assertThrows(IllegalArgumentException.class, () -> Durations.format(Duration.ofHours(1_000_000_000)));
+    }
 }
