@@ -46,7 +46,7 @@ class AgentConfigWriterTest {
               tls: {ca: /t/ca.pem, cert: /t/cert.pem, key: "/t/\\"key\\".pem"}
               insecure: true
               labels: {tier: web, berth.pool: blue, quoted: "say \\"hi\\" \\\\ there", octal: "010", truth: "yes",
-                       nothing: "null", unicode: "bl\u00e5\u2028b\u00e6r", colon: "a: b", empty: ""}
+                       nothing: "null", unicode: "bl\u00e5\\u2028b\u00e6r", colon: "a: b", empty: ""}
               activateWhenReady: false
               drainTimeout: 90000ms
             reconcile: {interval: 1500ms}
