@@ -83,14 +83,15 @@ public record AgentConfig(Host host, Dns dns, Swarm swarm, Reconcile reconcile, 
     }
 
     /**
-     * Client certificate and CA for every managerApi entry (mutual TLS). Named by the agent's fields: berth.yml's
-     * {@code managers.tls} reads and names its own.
+     * Client certificate and CA for every managerApi entry (mutual TLS). It sits at {@code swarm.tls} here and at
+     * {@code managers.tls} in berth.yml, so its own faults name its fields from {@code tls} down; the loaders name the
+     * whole path.
      */
     public record Tls(Path ca, Path cert, Path key) {
         public Tls {
-            Rules.path("swarm.tls.ca", ca);
-            Rules.path("swarm.tls.cert", cert);
-            Rules.path("swarm.tls.key", key);
+            Rules.path("tls.ca", ca);
+            Rules.path("tls.cert", cert);
+            Rules.path("tls.key", key);
         }
     }
 

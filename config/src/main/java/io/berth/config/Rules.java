@@ -306,6 +306,23 @@ final class Rules {
         return s;
     }
 
+    /** A pool's name: its VMs are {@code <pool><n>}, and a lab host name has at most 8 characters. */
+    static String poolName(String s) {
+        if (!s.matches("[a-z][a-z0-9]{0,5}")) {
+            throw invalid("not a pool name (1 to 6 of a-z 0-9, starting with a-z: its VMs are <pool><n>): %s",
+                    quote(s));
+        }
+        return s;
+    }
+
+    /** A lab's name, as lab/lab takes it. */
+    static String labName(String s) {
+        if (!s.matches("[a-z0-9]{2,8}")) {
+            throw invalid("not a lab name (2 to 8 of a-z 0-9): %s", quote(s));
+        }
+        return s;
+    }
+
     /** Free text such as a vSphere name: not empty, one line. */
     static String text(String s) {
         if (s.isEmpty() || s.chars().anyMatch(Character::isISOControl)) {
@@ -425,6 +442,28 @@ final class Rules {
         Path p = path(s);
         joinToken(p);
         return p;
+    }
+
+    /** vSphere extraConfig: keys and values of one line each. */
+    static Map<String, String> extraConfig(Map<String, String> entries) {
+        entries.forEach((key, value) -> {
+            if (key == null || key.isEmpty() || key.chars().anyMatch(Character::isISOControl)) {
+                throw invalid("bad key %s: one line of text, not empty", key == null ? "null" : quote(key));
+            }
+            if (value == null || value.chars().anyMatch(Character::isISOControl)) {
+                throw invalid("bad value for %s: one line of text", quote(key));
+            }
+        });
+        return Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    }
+
+    /** A TLS file's PEM text, kept as it is. */
+    static String pem(Path p) {
+        String pem = content(p);
+        if (pem.isBlank()) {
+            throw invalid("empty: %s", p);
+        }
+        return pem;
     }
 
     /** Docker node labels; berth.identity* is the agent's own. */

@@ -150,7 +150,7 @@ class AgentConfigTest {
                 Path.of("/x"))));
         assertEquals("dns.api: required", error(() -> new Dns(null, KEY, "localhost", "swarm.example.com.",
                 Optional.empty(), new HostPort("pdns", 53), 60, "berth")));
-        assertEquals("swarm.tls.key: required", error(() -> new Tls(Path.of("/ca"), Path.of("/cert"), null)));
+        assertEquals("tls.key: required", error(() -> new Tls(Path.of("/ca"), Path.of("/cert"), null)));
         assertEquals("dns.apiKeyFile: not a path: \"\"", error(() -> new Dns(PDNS, Path.of(""), "localhost",
                 "swarm.example.com.", Optional.empty(), new HostPort("pdns", 53), 60, "berth")));
     }
