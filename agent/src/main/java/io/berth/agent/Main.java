@@ -1,12 +1,12 @@
 package io.berth.agent;
 
 import io.berth.agent.log.Log;
-import io.berth.agent.config.ConfigException;
 import io.berth.agent.lifecycle.BootCommand;
 import io.berth.agent.lifecycle.MeasurePassesCommand;
 import io.berth.agent.lifecycle.ShutdownCommand;
 import io.berth.agent.run.RunCommand;
 import io.berth.agent.run.StatusCommand;
+import io.berth.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,9 +1,9 @@
 package io.berth.agent.cli;
 
 import io.berth.agent.log.Log;
-import io.berth.agent.config.AgentConfig;
-import io.berth.agent.config.ConfigLoader;
-import io.berth.agent.config.StatusConfig;
+import io.berth.config.AgentConfig;
+import io.berth.config.ConfigLoader;
+import io.berth.config.StatusConfig;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;

@@ -1,9 +1,9 @@
 package io.berth.agent.dns;
 
-import io.berth.agent.config.AgentConfig;
 import io.berth.agent.retry.CallBound;
 import io.berth.agent.retry.Retry;
 import io.berth.agent.traffic.Traffic;
+import io.berth.config.AgentConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -4,7 +4,6 @@ import io.berth.agent.state.ShutdownMarker;
 import io.berth.agent.state.ActionLock;
 import io.berth.agent.cli.AgentOptions;
 import io.berth.agent.log.Log;
-import io.berth.agent.config.AgentConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import io.berth.agent.step.StepsRunner;
+import io.berth.config.AgentConfig;
 
 /** berth-agent boot: register this host's record and join the Swarm. */
 @Command(name = "boot", mixinStandardHelpOptions = true,

@@ -1,8 +1,5 @@
 package io.berth.agent.lifecycle;
 
-import io.berth.agent.config.AgentConfig;
-import io.berth.agent.config.ConfigException;
-import io.berth.agent.config.ConfigLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
@@ -14,6 +11,9 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import io.berth.agent.state.StateFile;
+import io.berth.config.AgentConfig;
+import io.berth.config.ConfigException;
+import io.berth.config.ConfigLoader;
 
 /**
  * Who this host is: its identity (SMBIOS UUID, else one created once in stateDir), its record's name and the

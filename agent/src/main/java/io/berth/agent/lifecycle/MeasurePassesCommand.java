@@ -1,10 +1,10 @@
 package io.berth.agent.lifecycle;
 
 import io.berth.agent.cli.AgentOptions;
-import io.berth.agent.config.AgentConfig;
 import io.berth.agent.log.Log;
 import io.berth.agent.state.ActionLock;
 import io.berth.agent.step.StepsRunner;
+import io.berth.config.AgentConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

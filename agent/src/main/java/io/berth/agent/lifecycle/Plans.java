@@ -1,7 +1,6 @@
 package io.berth.agent.lifecycle;
 
 import io.berth.agent.step.StepsRunner;
-import io.berth.agent.config.AgentConfig;
 import io.berth.agent.dns.DeregisterStep;
 import io.berth.agent.dns.RecordStep;
 import io.berth.agent.retry.Deadline;
@@ -14,6 +13,7 @@ import io.berth.agent.swarm.LeaveStep;
 import io.berth.agent.swarm.RemoveNodeStep;
 import io.berth.agent.swarm.StaleNodeStep;
 import io.berth.agent.swarm.WaitTasksStep;
+import io.berth.config.AgentConfig;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,5 @@
 package io.berth.agent.lifecycle;
 
-import io.berth.agent.config.AgentConfig;
 import io.berth.agent.dns.DnsLookup;
 import io.berth.agent.dns.DnsQuery;
 import io.berth.agent.dns.Mark;
@@ -8,6 +7,7 @@ import io.berth.agent.dns.PowerDnsHttp;
 import io.berth.agent.swarm.Engine;
 import io.berth.agent.state.StateStore;
 import io.berth.agent.swarm.Managers;
+import io.berth.config.AgentConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

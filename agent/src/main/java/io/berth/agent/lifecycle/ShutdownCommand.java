@@ -2,7 +2,6 @@ package io.berth.agent.lifecycle;
 
 import io.berth.agent.cli.AgentOptions;
 import io.berth.agent.log.Log;
-import io.berth.agent.config.AgentConfig;
 import io.berth.agent.retry.Deadline;
 import io.berth.agent.dns.PowerDnsHttp;
 import io.berth.agent.retry.Backstop;
@@ -17,6 +16,7 @@ import picocli.CommandLine.Option;
 import io.berth.agent.state.ActionLock;
 import io.berth.agent.state.ShutdownMarker;
 import io.berth.agent.step.StepsRunner;
+import io.berth.config.AgentConfig;
 
 /** berth-agent shutdown: drain, wait for the tasks to move, leave, remove the node, deregister. */
 @Command(name = "shutdown", mixinStandardHelpOptions = true,
@@ -104,7 +104,7 @@ public final class ShutdownCommand implements Callable<Integer> {
     static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            return io.berth.agent.config.Durations.parse(value);
+            return io.berth.config.Durations.parse(value);
         }
     }
 }

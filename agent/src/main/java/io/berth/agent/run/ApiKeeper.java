@@ -1,9 +1,9 @@
 package io.berth.agent.run;
 
 import io.berth.agent.log.Log;
-import io.berth.agent.config.AgentConfig;
 import io.berth.agent.http.AgentMetrics;
 import io.berth.agent.http.ApiServer;
+import io.berth.config.AgentConfig;
 import java.time.Duration;
 
 /**

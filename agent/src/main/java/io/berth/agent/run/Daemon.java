@@ -1,6 +1,5 @@
 package io.berth.agent.run;
 
-import io.berth.agent.config.AgentConfig;
 import io.berth.agent.facts.HostFacts;
 import io.berth.agent.http.AgentApi;
 import io.berth.agent.http.AgentMetrics;
@@ -9,6 +8,7 @@ import io.berth.agent.lifecycle.Host;
 import io.berth.agent.lifecycle.Session;
 import io.berth.agent.swarm.Engine;
 import io.berth.agent.swarm.Managers;
+import io.berth.config.AgentConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package io.berth.agent.run;
 
 import com.github.dockerjava.api.exception.DockerException;
-import io.berth.agent.config.ConfigException;
 import io.berth.agent.dns.DnsException;
 import io.berth.agent.swarm.DockerConnection;
 import io.berth.agent.swarm.SwarmException;
+import io.berth.config.ConfigException;
 
 /**
  * The kind a failure counts as in {@code berth_failures_total{kind}}: {@code dns} (PowerDNS), {@code swarm} (the

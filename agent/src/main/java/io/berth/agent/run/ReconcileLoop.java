@@ -1,12 +1,12 @@
 package io.berth.agent.run;
 
-import io.berth.agent.config.AgentConfig;
 import io.berth.agent.http.AgentMetrics;
 import io.berth.agent.lifecycle.Plans;
 import io.berth.agent.lifecycle.Session;
 import io.berth.agent.log.Log;
 import io.berth.agent.state.ActionLock;
 import io.berth.agent.step.StepsRunner;
+import io.berth.config.AgentConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.berth.agent.run;
 
 import io.berth.agent.cli.AgentOptions;
 import io.berth.agent.log.Log;
-import io.berth.agent.config.AgentConfig;
 import io.berth.agent.http.AgentMetrics;
+import io.berth.config.AgentConfig;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

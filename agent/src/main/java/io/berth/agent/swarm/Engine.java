@@ -2,9 +2,9 @@ package io.berth.agent.swarm;
 
 import com.github.dockerjava.api.model.LocalNodeState;
 import com.github.dockerjava.api.model.SwarmInfo;
-import io.berth.agent.config.AgentConfig;
 import io.berth.agent.retry.Retry;
 import io.berth.agent.traffic.Traffic;
+import io.berth.config.AgentConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package io.berth.agent.swarm;
 
 import com.github.dockerjava.transport.DockerHttpClient;
-import io.berth.agent.config.AgentConfig;
 import io.berth.agent.retry.CallBound;
 import io.berth.agent.traffic.Traffic;
+import io.berth.config.AgentConfig;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;

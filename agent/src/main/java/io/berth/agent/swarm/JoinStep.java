@@ -1,11 +1,11 @@
 package io.berth.agent.swarm;
 
 import com.github.dockerjava.api.model.LocalNodeState;
-import io.berth.agent.config.AgentConfig.HostPort;
 import io.berth.agent.state.Hold;
 import io.berth.agent.state.StateStore;
 import io.berth.agent.step.Step;
 import io.berth.agent.step.StepResult;
+import io.berth.config.AgentConfig.HostPort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

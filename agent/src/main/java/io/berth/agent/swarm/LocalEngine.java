@@ -2,7 +2,7 @@ package io.berth.agent.swarm;
 
 import com.github.dockerjava.api.model.LocalNodeState;
 import com.github.dockerjava.api.model.SwarmInfo;
-import io.berth.agent.config.AgentConfig;
+import io.berth.config.AgentConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.berth.agent.swarm;
 
 import com.github.dockerjava.core.util.CertificateUtils;
-import io.berth.agent.config.AgentConfig;
+import io.berth.config.AgentConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.berth.agent.config.ConfigException;
+import io.berth.config.ConfigException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

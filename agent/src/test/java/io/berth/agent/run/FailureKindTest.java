@@ -3,10 +3,10 @@ package io.berth.agent.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.berth.agent.config.ConfigException;
 import io.berth.agent.dns.DnsException;
 import io.berth.agent.swarm.Engine;
 import io.berth.agent.swarm.Managers;
+import io.berth.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.transport.DockerHttpClient;
-import io.berth.agent.config.AgentConfig;
+import io.berth.config.AgentConfig;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;

@@ -14,7 +14,7 @@ import com.github.dockerjava.api.model.SwarmNodeSpec;
 import com.github.dockerjava.api.model.SwarmNodeState;
 import com.github.dockerjava.api.model.SwarmNodeStatus;
 import com.github.dockerjava.api.model.Task;
-import io.berth.agent.config.AgentConfig;
+import io.berth.config.AgentConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,11 +1,11 @@
-package io.berth.agent.config;
+package io.berth.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.berth.agent.config.AgentConfig.HostPort;
+import io.berth.config.AgentConfig.HostPort;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

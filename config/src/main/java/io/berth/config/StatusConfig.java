@@ -1,4 +1,4 @@
-package io.berth.agent.config;
+package io.berth.config;
 
 import java.nio.file.Path;
 
