@@ -54,6 +54,9 @@ public record AgentConfig(Host host, Dns dns, Swarm swarm, Reconcile reconcile, 
     public record Swarm(URI engine, List<HostPort> joinAddrs, Path joinTokenFile, List<URI> managerApi,
                         Optional<Tls> tls, boolean insecure, Map<String, String> labels,
                         boolean activateWhenReady, Duration drainTimeout) {
+        /** The node label the agent sets to its identity: VMs, nodes and records join by it. Reserved. */
+        public static final String IDENTITY_LABEL = "berth.identity";
+
         public Swarm {
             Rules.dockerEndpoint("swarm.engine", engine);
             joinAddrs = Rules.items("swarm.joinAddrs", joinAddrs, Rules::hostPort);

@@ -473,7 +473,7 @@ final class Rules {
                 throw invalid("bad label key %s: at most 128 of a-z 0-9 . _ -, starting and ending with a-z 0-9",
                         key == null ? "null" : quote(key));
             }
-            if (key.startsWith("berth.identity")) {
+            if (key.startsWith(AgentConfig.Swarm.IDENTITY_LABEL)) {
                 throw invalid("label key %s is reserved: the agent sets it", quote(key));
             }
             if (value == null || value.length() > 256 || value.chars().anyMatch(Character::isISOControl)) {

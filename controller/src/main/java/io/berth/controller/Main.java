@@ -5,6 +5,8 @@ import io.berth.config.ConfigException;
 import io.berth.controller.cli.UsageException;
 import io.berth.controller.init.InitCommand;
 import io.berth.controller.pool.PoolCommand;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,8 +37,9 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler((error, line) -> {
             System.err.println("berth: " + Log.oneLine(error));
-            System.err.println("Try 'berth " + String.join(" ", commandPath(error.getCommandLine()))
-                    + " --help' for more.");
+            List<String> words = new ArrayList<>(List.of("berth"));
+            words.addAll(commandPath(error.getCommandLine()));
+            System.err.println("Try '" + String.join(" ", words) + " --help' for more.");
             return USAGE;
         });
         cli.setExecutionExceptionHandler((error, line, parsed) -> {

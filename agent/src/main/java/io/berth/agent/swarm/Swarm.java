@@ -3,12 +3,13 @@ package io.berth.agent.swarm;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.SwarmNode;
 import io.berth.agent.state.StateStore;
+import io.berth.config.AgentConfig;
 
 /** Small shared facts about Swarm objects and errors. */
 final class Swarm {
 
     /** The node label that ties a Swarm node to the host identity that created it. */
-    static final String IDENTITY_LABEL = "berth.identity";
+    static final String IDENTITY_LABEL = AgentConfig.Swarm.IDENTITY_LABEL;
 
     private Swarm() {
     }

@@ -116,7 +116,7 @@ public final class PoolCreateCommand implements Callable<Integer> {
                 String result = o.ok() ? (dryRun ? "planned" : "ok") : "failed";
                 if (!o.ok() && !dryRun && w.vm != null) {
                     cleaned = destroyFailed(fleet, w);
-                    result = "destroyed";
+                    result = cleaned.stream().anyMatch(c -> c.startsWith("cleanup failed")) ? "failed" : "destroyed";
                 }
                 reports.add(new VmReport(o.vm(), w.id, result, o.lastStep(), o.lastMessage(), o.error(), o.changes(),
                         cleaned));

@@ -3,7 +3,8 @@ package io.berth.controller.pool;
 import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.Task;
 import com.github.dockerjava.api.model.TaskState;
-import io.berth.agent.dns.RRset;
+import io.berth.config.AgentConfig;
+import io.berth.config.BerthConfig;
 import io.berth.controller.provider.Vm;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +27,8 @@ import java.util.concurrent.TimeoutException;
  */
 public record PoolView(String pool, Integer size, List<Member> members) {
 
-    public static final String POOL_LABEL = "berth.pool";
-    public static final String IDENTITY_LABEL = "berth.identity";
+    public static final String POOL_LABEL = BerthConfig.POOL_LABEL;
+    public static final String IDENTITY_LABEL = AgentConfig.Swarm.IDENTITY_LABEL;
 
     /** How long the provider may take to list its VMs. */
     static final Duration LIST = Duration.ofSeconds(30);
@@ -65,20 +66,27 @@ public record PoolView(String pool, Integer size, List<Member> members) {
         fleet.config().pools().forEach(p -> pools.add(p.name()));
         snapshot.vms().forEach(vm -> pools.add(vm.pool()));
         snapshot.nodes().forEach(n -> pools.add(label(n, POOL_LABEL)));
-        pools.remove(null);
         List<PoolView> views = new ArrayList<>();
         for (String pool : pools) {
-            views.add(join(fleet, pool, snapshot));
+            views.add(join(pool, size(fleet, pool), snapshot));
         }
         return views;
     }
 
     public static PoolView read(Fleet fleet, String pool) throws Exception {
-        return join(fleet, pool, Snapshot.take(fleet, Optional.of(pool)));
+        return join(pool, size(fleet, pool), Snapshot.take(fleet, Optional.of(pool)));
     }
 
-    /** What the provider and the Swarm say, read once per command (one list of nodes, one of tasks). */
-    record Snapshot(List<Vm> vms, List<SwarmNode> nodes, Map<String, Integer> runningTasks) {
+    private static Integer size(Fleet fleet, String pool) {
+        return fleet.config().pool(pool).map(p -> p.size()).orElse(null);
+    }
+
+    /**
+     * What the provider, the Swarm and PowerDNS say, read once per command: the VMs, the nodes that carry a pool
+     * label (one list), the running tasks per node (one list), and the A record of every name seen.
+     */
+    record Snapshot(List<Vm> vms, List<SwarmNode> nodes, Map<String, Integer> runningTasks,
+                    Map<String, String> records) {
         static Snapshot take(Fleet fleet, Optional<String> pool) throws Exception {
             List<Vm> vms = await(fleet.provider().list(pool), LIST);
             List<SwarmNode> nodes = fleet.managers().call(m -> m.client().listSwarmNodesCmd().exec()).stream()
@@ -94,43 +102,48 @@ public record PoolView(String pool, Integer size, List<Member> members) {
                     }
                 }
             }
-            return new Snapshot(vms, nodes, running);
+            TreeSet<String> names = new TreeSet<>();
+            vms.forEach(vm -> names.add(vm.name()));
+            nodes.forEach(n -> names.add(hostname(n)));
+            Map<String, String> records = new HashMap<>();
+            for (String name : names) {
+                fleet.dns().get(fleet.config().dns().zone(), fleet.fqdn(name), "A")
+                        .ifPresent(a -> records.put(name, a.joined()));
+            }
+            return new Snapshot(vms, nodes, running, records);
         }
     }
 
-    private static PoolView join(Fleet fleet, String pool, Snapshot s) throws Exception {
-        Map<String, List<SwarmNode>> nodesById = new HashMap<>();
+    /** The members of {@code pool}: VMs and nodes joined by identity, each with its record and disagreements. */
+    static PoolView join(String pool, Integer size, Snapshot s) {
+        Map<String, List<SwarmNode>> nodesById = new LinkedHashMap<>();
         for (SwarmNode n : s.nodes()) {
             if (pool.equals(label(n, POOL_LABEL))) {
                 nodesById.computeIfAbsent(String.valueOf(label(n, IDENTITY_LABEL)), k -> new ArrayList<>()).add(n);
             }
         }
         Map<String, Member> members = new LinkedHashMap<>();
-        for (Vm vm : s.vms().stream().filter(v -> v.pool().equals(pool)).sorted(Comparator.comparing(Vm::name)).toList()) {
+        for (Vm vm : s.vms().stream().filter(v -> v.pool().equals(pool)).toList()) {
             List<SwarmNode> nodes = nodesById.getOrDefault(vm.id(), List.of());
             nodesById.remove(vm.id());
-            members.put(vm.name(), member(fleet, vm.name(), Optional.of(vm), nodes, s.runningTasks()));
+            members.put(vm.name(), member(vm.name(), Optional.of(vm), nodes, s));
         }
         // Nodes whose VM the provider does not know: made by hand, or left behind.
         for (List<SwarmNode> orphans : nodesById.values()) {
-            String name = orphans.get(0).getDescription() == null ? orphans.get(0).getId()
-                    : orphans.get(0).getDescription().getHostname();
-            members.putIfAbsent(name, member(fleet, name, Optional.empty(), orphans, s.runningTasks()));
+            String name = hostname(orphans.get(0));
+            members.putIfAbsent(name, member(name, Optional.empty(), orphans, s));
         }
-        Integer size = fleet.config().pool(pool).map(p -> p.size()).orElse(null);
         return new PoolView(pool, size, members.values().stream().sorted(Comparator.comparing(Member::name)).toList());
     }
 
-    private static Member member(Fleet fleet, String name, Optional<Vm> vm, List<SwarmNode> nodes,
-                                 Map<String, Integer> running) throws Exception {
+    private static Member member(String name, Optional<Vm> vm, List<SwarmNode> nodes, Snapshot s) {
         List<String> problems = new ArrayList<>();
         // Every rejoin is a new node: the old ones stay Down until removed. The live one is the one that counts.
         List<SwarmNode> byLife = nodes.stream().sorted(Comparator.comparing((SwarmNode n) -> !isUp(n))).toList();
         SwarmNode node = byLife.isEmpty() ? null : byLife.get(0);
         byLife.stream().skip(1).forEach(stale -> problems.add("stale node " + stale.getId() + " (" + state(stale) + ")"));
         String address = vm.flatMap(Vm::address).orElse(null);
-        Optional<RRset> a = fleet.dns().get(fleet.config().dns().zone(), fleet.fqdn(name), "A");
-        String record = a.map(RRset::joined).orElse(null);
+        String record = s.records().get(name);
 
         if (vm.isEmpty()) {
             problems.add("a node without a VM");
@@ -148,19 +161,22 @@ public record PoolView(String pool, Integer size, List<Member> members) {
             problems.add("no A record");
         } else if (record != null && address != null && !record.equals(address)) {
             problems.add("its A record points at " + record + ", its VM is at " + address);
-        } else if (record != null && vm.isEmpty() && node == null) {
-            problems.add("a record without a VM");
         }
         return new Member(name, vm.map(Vm::id).orElse(node == null ? null : label(node, IDENTITY_LABEL)),
                 vm.map(v -> v.state().name().toLowerCase(Locale.ROOT)).orElse(null), address,
                 node == null ? null : node.getId(), node == null ? null : state(node),
                 node == null || node.getSpec() == null || node.getSpec().getAvailability() == null ? null
                         : node.getSpec().getAvailability().name().toLowerCase(Locale.ROOT),
-                node == null ? 0 : running.getOrDefault(node.getId(), 0), record, List.copyOf(problems));
+                node == null ? 0 : s.runningTasks().getOrDefault(node.getId(), 0), record, List.copyOf(problems));
     }
 
     static String label(SwarmNode node, String key) {
         return node.getSpec() == null || node.getSpec().getLabels() == null ? null : node.getSpec().getLabels().get(key);
+    }
+
+    private static String hostname(SwarmNode node) {
+        return node.getDescription() == null || node.getDescription().getHostname() == null ? node.getId()
+                : node.getDescription().getHostname();
     }
 
     private static boolean isUp(SwarmNode node) {

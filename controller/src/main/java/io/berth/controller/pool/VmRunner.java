@@ -55,9 +55,18 @@ final class VmRunner {
         List<String> changes = new ArrayList<>();
         String last = null;
         String message = null;
+        String pending = null;
         for (Step step : steps) {
+            if (pending != null) {
+                // A dry run cannot check a step against what an earlier step only would have done.
+                progress.step(vm, step.name(), "would follow " + pending, start);
+                continue;
+            }
             try {
                 StepResult result = step.run(dryRun);
+                if (dryRun && result.changed()) {
+                    pending = step.name();
+                }
                 last = step.name();
                 message = result.message();
                 if (result.changed()) {

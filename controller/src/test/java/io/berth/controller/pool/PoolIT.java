@@ -94,6 +94,15 @@ class PoolIT {
             assertEquals(0, vm.get("changes").size(), vm.toString());
         }
         assertEquals(3, show("blue").get("members").size());
+
+        BerthCli.Result dryRun = berth.run(120, "pool", "create", "blue", "--size", "4", "--dry-run", "-o", "json");
+        assertEquals(0, dryRun.exit(), dryRun.toString());
+        JsonNode planned = json(dryRun).get("vms").get(3);
+        assertEquals("blue4", planned.get("name").asText(), planned.toString());
+        assertEquals("planned", planned.get("result").asText(), planned.toString());
+        assertTrue(dryRun.err().contains("blue4: power-on: would follow create"), dryRun.err());
+        assertEquals(3, show("blue").get("members").size(), "a dry run changes nothing");
+        assertFalse(Files.exists(Path.of(lab.get("LAB_DIR"), "vms", "blue4")));
     }
 
     @Test
@@ -113,6 +122,9 @@ class PoolIT {
             lab.exec("manager", "docker", "service", "rm", service);
         }
         awaitTasks(0);
+        BerthCli.Result dryRun = berth.run(60, "pool", "destroy", "blue", "--dry-run");
+        assertEquals(0, dryRun.exit(), dryRun.toString());
+        assertTrue(dryRun.out().contains("would destroy pool blue: blue1, blue2, blue3"), dryRun.out());
         BerthCli.Result noTty = berth.run(60, "pool", "destroy", "blue");
         assertEquals(2, noTty.exit(), noTty.toString());
         assertTrue(noTty.lastLine().contains("--yes"), noTty.lastLine());
@@ -137,20 +149,29 @@ class PoolIT {
                   "records": [{"content": "10.99.0.9", "disabled": false}],
                   "comments": [{"content": "berth identity 0c0ffee0-0000-4000-8000-000000000000", "account": "berth"}]}]}
                 """.formatted(lab.zone()));
-        BerthCli.Result create = berth.run(300, "pool", "create", "blue", "--size", "2", "--timeout", "90s",
-                "--output", "json");
-        assertEquals(1, create.exit(), create.toString());
-        assertTrue(create.lastLine().contains("blue2") && !create.lastLine().contains("blue1"), create.lastLine());
-        JsonNode vms = json(create).get("vms");
-        assertEquals("ok", vms.get(0).get("result").asText(), vms.toString());
-        assertEquals("destroyed", vms.get(1).get("result").asText(), vms.toString());
-        JsonNode members = show("blue").get("members");
-        assertEquals(1, members.size(), members.toString());
-        assertEquals("blue1", members.get(0).get("name").asText());
-        assertEquals(List.of("10.99.0.9"), lab.resolve("blue2." + lab.zone(), "A"), "another host's record is not ours");
-        assertFalse(lab.status().contains("blue2"), "no lab host blue2");
-        lab.pdnsPatch(lab.zone(), """
-                {"rrsets": [{"name": "blue2.%s", "type": "A", "changetype": "DELETE"}]}""".formatted(lab.zone()));
+        try {
+            BerthCli.Result create = berth.run(300, "pool", "create", "blue", "--size", "2", "--timeout", "90s",
+                    "--output", "json");
+            assertEquals(1, create.exit(), create.toString());
+            assertTrue(create.lastLine().contains("blue2") && !create.lastLine().contains("blue1"), create.lastLine());
+            JsonNode vms = json(create).get("vms");
+            assertEquals("ok", vms.get(0).get("result").asText(), vms.toString());
+            assertEquals("destroyed", vms.get(1).get("result").asText(), vms.toString());
+            JsonNode members = show("blue").get("members");
+            assertEquals(1, members.size(), members.toString());
+            assertEquals("blue1", members.get(0).get("name").asText());
+            assertEquals(List.of("10.99.0.9"), lab.resolve("blue2." + lab.zone(), "A"),
+                    "another host's record is not ours");
+            assertFalse(Files.exists(labHostDir("blue2")), "no lab host blue2");
+        } finally {
+            lab.pdnsPatch(lab.zone(), """
+                    {"rrsets": [{"name": "blue2.%s", "type": "A", "changetype": "DELETE"}]}""".formatted(lab.zone()));
+        }
+    }
+
+    /** A lab host's own directory: there while the host exists. */
+    private static Path labHostDir(String host) {
+        return Path.of(lab.get("LAB_DIR"), host);
     }
 
     @Test
@@ -199,7 +220,6 @@ class PoolIT {
         JsonNode view = show(pool);
         assertEquals(0, view.get("members").size(), view.toString());
         String nodes = lab.exec("manager", "docker", "node", "ls", "--format", "{{.Hostname}}");
-        String status = lab.status();
         List<String> left = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             String name = pool + i;
@@ -212,7 +232,7 @@ class PoolIT {
             if (Files.exists(Path.of(lab.get("LAB_DIR"), "vms", name))) {
                 left.add("dir of " + name);
             }
-            if (status.lines().anyMatch(l -> l.matches("\\s*" + name + "\\b.*"))) {
+            if (Files.exists(labHostDir(name))) {
                 left.add("lab host " + name);
             }
         }
