@@ -1,6 +1,7 @@
 package io.berth.controller.pool;
 
 import io.berth.agent.log.Log;
+import io.berth.config.BerthConfig;
 import io.berth.controller.cli.ConfigOption;
 import io.berth.controller.cli.Output;
 import io.berth.controller.cli.Terminal;
@@ -57,9 +58,9 @@ public final class PoolDestroyCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be destroyed; change nothing.")
     boolean dryRun;
 
-    @Option(names = "--shutdown-timeout", paramLabel = "D", defaultValue = "3m",
+    @Option(names = "--shutdown-timeout", paramLabel = "D",
             description = "How long each VM's guest shutdown may take before it is powered off "
-                    + "(default: ${DEFAULT-VALUE}; give it the agent's swarm.drainTimeout and some).")
+                    + "(default: the agent's swarm.drainTimeout and 30 s).")
     String shutdownTimeout;
 
     public record Report(String pool, boolean dryRun, List<MemberReport> members, List<String> left) {
@@ -70,8 +71,11 @@ public final class PoolDestroyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Duration shutdown = PoolCreateCommand.duration("--shutdown-timeout", shutdownTimeout);
-        try (Fleet fleet = Fleet.open(config.load())) {
+        BerthConfig berth = config.load();
+        // The agent's own drain bound decides; the rest is for the agent's start and the engine's stop.
+        Duration shutdown = shutdownTimeout != null ? PoolCreateCommand.duration("--shutdown-timeout", shutdownTimeout)
+                : berth.agent().section().swarm().drainTimeout().plusSeconds(30);
+        try (Fleet fleet = Fleet.open(berth)) {
             PoolView view = PoolView.read(fleet, pool);
             if (view.members().isEmpty()) {
                 output.print(new Report(pool, dryRun, List.of(), List.of()), "pool " + pool + ": nothing to destroy");

@@ -199,6 +199,30 @@ class PoolIT {
         assertNothingLeft("blue", 2);
     }
 
+    @Test
+    @Order(7)
+    void aDestroyKilledInTheMiddleOfAGuestShutdownIsFinishedByTheRerun() throws Exception {
+        BerthCli.Result create = berth.run(300, "pool", "create", "blue", "--size", "2");
+        assertEquals(0, create.exit(), create.toString());
+        Process destroy = berth.start("pool", "destroy", "blue", "--yes");
+        // Killed while an agent's shutdown runs inside its VM: the step berth was waiting on.
+        Instant until = Instant.now().plusSeconds(60);
+        while (agentShutdowns() == 0 && Instant.now().isBefore(until)) {
+            Thread.sleep(20);
+        }
+        assertTrue(agentShutdowns() > 0, "no guest shutdown began:\n" + berth.err());
+        destroy.destroyForcibly();
+        assertTrue(destroy.waitFor(10, TimeUnit.SECONDS));
+        BerthCli.Result rerun = berth.run(300, "pool", "destroy", "blue", "--yes");
+        assertEquals(0, rerun.exit(), rerun.toString());
+        assertNothingLeft("blue", 2);
+    }
+
+    private static long agentShutdowns() {
+        return ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains("berth-agent") && c.contains(" shutdown ") && c.contains("/vms/blue")).count();
+    }
+
     private static void awaitTasks(int running) throws Exception {
         Instant until = Instant.now().plus(Duration.ofSeconds(60));
         int tasks = -1;
