@@ -262,6 +262,10 @@ class PoolIT {
         }
         ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("/vms/" + pool))
                 .forEach(p -> left.add("process " + p.pid() + " " + p.info().commandLine().orElse("")));
+        // Also after a berth that was SIGKILLed while it ran lab commands.
+        try (var temp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            temp.filter(f -> f.getFileName().toString().startsWith("berth-provider-")).forEach(f -> left.add("temp " + f));
+        }
         assertEquals(List.of(), left);
     }
 }

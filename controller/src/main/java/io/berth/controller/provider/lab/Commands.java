@@ -4,6 +4,7 @@ import io.berth.controller.provider.ProviderException;
 import io.berth.controller.provider.ProviderException.Kind;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,27 +58,34 @@ final class Commands {
 
     /**
      * Runs {@code command} to its end within {@code timeout}; its output goes to a temporary file, not a pipe, so a
-     * daemon it leaves behind holding the pipe cannot hang us. Fails (naming {@code vm}) only when it cannot be
-     * started, times out or is interrupted; a non-zero exit is the caller's to judge.
+     * daemon it leaves behind holding the pipe cannot hang us. The file is unlinked as soon as the command has it
+     * open (we read it through our own open handle), so nothing is left in /tmp even when berth is SIGKILLed.
+     * Fails (naming {@code vm}) only when it cannot be started, times out or is interrupted; a non-zero exit is the
+     * caller's to judge.
      */
     static Result run(List<String> command, Duration timeout, String vm) {
         String what = Path.of(command.getFirst()).getFileName() + (command.size() > 1 ? " " + command.get(1) : "");
-        Path out = null;
         Process process = null;
         try {
-            out = Files.createTempFile("berth-provider-", ".out");
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectInput(DEV_NULL)
-                    .redirectOutput(out.toFile())
-                    .redirectErrorStream(true);
-            builder.environment().clear();
-            builder.environment().putAll(cleanEnvironment(System.getenv()));
-            process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                killTree(process.toHandle());
-                throw new ProviderException(Kind.TIMEOUT, vm, what + ": no end within " + seconds(timeout) + " (killed)");
+            Path out = Files.createTempFile("berth-provider-", ".out");
+            try (InputStream output = Files.newInputStream(out)) {
+                ProcessBuilder builder = new ProcessBuilder(command)
+                        .redirectInput(DEV_NULL)
+                        .redirectOutput(out.toFile())
+                        .redirectErrorStream(true);
+                builder.environment().clear();
+                builder.environment().putAll(cleanEnvironment(System.getenv()));
+                try {
+                    process = builder.start();
+                } finally {
+                    Files.deleteIfExists(out);
+                }
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    killTree(process.toHandle());
+                    throw new ProviderException(Kind.TIMEOUT, vm, what + ": no end within " + seconds(timeout) + " (killed)");
+                }
+                return new Result(process.exitValue(), new String(output.readAllBytes(), StandardCharsets.UTF_8));
             }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (process != null) {
@@ -86,14 +94,6 @@ final class Commands {
             throw new ProviderException(Kind.TRANSIENT, vm, what + ": interrupted (killed)");
         } catch (IOException e) {
             throw new ProviderException(Kind.FAILED, vm, "cannot run " + what + ": " + e.getMessage());
-        } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException ignored) {
-                    // A temp file left in /tmp is harmless.
-                }
-            }
         }
     }
 
