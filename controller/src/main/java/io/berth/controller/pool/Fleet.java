@@ -16,9 +16,15 @@ public record Fleet(BerthConfig config, Provider provider, Managers managers, Po
 
     public static Fleet open(BerthConfig config) {
         Provider provider = Providers.open(config.provider());
-        Managers managers = Managers.open(config.managers().api(), config.managers().tls(), CALL);
-        PowerDnsHttp dns = new PowerDnsHttp(config.dns().api(), config.dns().keyFile(), config.dns().serverId(), CALL);
-        return new Fleet(config, provider, managers, dns);
+        try {
+            Managers managers = Managers.open(config.managers().api(), config.managers().tls(), CALL);
+            PowerDnsHttp dns = new PowerDnsHttp(config.dns().api(), config.dns().keyFile(), config.dns().serverId(),
+                    CALL);
+            return new Fleet(config, provider, managers, dns);
+        } catch (RuntimeException e) {
+            provider.close();
+            throw e;
+        }
     }
 
     /** A member's record name: {@code blue1.lab.example.}. */

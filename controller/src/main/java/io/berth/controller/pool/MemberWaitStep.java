@@ -1,5 +1,6 @@
 package io.berth.controller.pool;
 
+import io.berth.agent.log.Log;
 import io.berth.agent.retry.Retry;
 import io.berth.agent.step.Step;
 import io.berth.agent.step.StepResult;
@@ -54,13 +55,24 @@ final class MemberWaitStep implements Step {
             return StepResult.changed("would be waited for", null, null);
         }
         PoolView.Member[] last = new PoolView.Member[1];
+        String[] readFailure = new String[1];
         boolean ok = POLL.await(until, () -> {
-            last[0] = PoolView.read(fleet, pool).member(work.name).orElse(null);
+            try {
+                last[0] = PoolView.read(fleet, pool).member(work.name).orElse(null);
+                readFailure[0] = null;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                // A manager or PowerDNS that blips while we watch is no reason to give a VM up: read again.
+                readFailure[0] = Log.oneLine(e);
+                return false;
+            }
             return last[0] != null && reached.test(last[0]);
         });
         if (!ok) {
             throw new IllegalStateException("not " + name + " by the deadline"
-                    + (last[0] == null ? "" : ": " + describe(last[0])));
+                    + (readFailure[0] != null ? ": the pool could not be read: " + readFailure[0]
+                    : last[0] == null ? "" : ": " + describe(last[0])));
         }
         return StepResult.unchanged(name + " (node " + last[0].nodeId() + ")", last[0].nodeId());
     }

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -96,10 +95,9 @@ public final class PoolCreateCommand implements Callable<Integer> {
             }
             Map<String, VmWork> work = new LinkedHashMap<>();
             existing.forEach(vm -> work.put(vm.name(), new VmWork(vm.name(), vm.id(), vm)));
-            Set<String> taken = work.keySet();
             for (int i = 1; work.size() < wanted; i++) {
                 String name = pool + i;
-                if (!taken.contains(name)) {
+                if (!work.containsKey(name)) {
                     work.put(name, new VmWork(name, UUID.randomUUID().toString(), null));
                 }
             }
@@ -110,8 +108,15 @@ public final class PoolCreateCommand implements Callable<Integer> {
             List<VmRunner.Outcome> outcomes = VmRunner.run(plans, dryRun, Progress.forStderr(plans.keySet()));
 
             List<VmReport> reports = new ArrayList<>();
+            List<Vm> recorded = outcomes.stream().anyMatch(o -> !o.ok() && work.get(o.vm()).vm == null) && !dryRun
+                    ? PoolView.await(fleet.provider().list(Optional.of(pool)), PoolView.LIST) : List.of();
             for (VmRunner.Outcome o : outcomes) {
                 VmWork w = work.get(o.vm());
+                if (w.vm == null) {
+                    // A clone that failed half way may be recorded already: it is ours (same id), so it goes too.
+                    recorded.stream().filter(vm -> vm.name().equals(w.name) && vm.id().equals(w.id)).findFirst()
+                            .ifPresent(vm -> w.vm = vm);
+                }
                 List<String> cleaned = List.of();
                 String result = o.ok() ? (dryRun ? "planned" : "ok") : "failed";
                 if (!o.ok() && !dryRun && w.vm != null) {
