@@ -1,5 +1,6 @@
 package io.berth.agent;
 
+import io.berth.agent.guestinfo.FetchConfigCommand;
 import io.berth.agent.log.Log;
 import io.berth.agent.lifecycle.BootCommand;
 import io.berth.agent.lifecycle.MeasurePassesCommand;
@@ -12,13 +13,15 @@ import picocli.CommandLine.Command;
 
 /** berth-agent's entry point. */
 @Command(name = "berth-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {BootCommand.class, ShutdownCommand.class, RunCommand.class, StatusCommand.class},
+        subcommands = {BootCommand.class, ShutdownCommand.class, RunCommand.class, StatusCommand.class,
+            FetchConfigCommand.class},
         description = {
             "The Berth agent of one Docker Swarm worker. At boot it registers the host's own PowerDNS record "
                     + "and joins the Swarm; at shutdown it drains the node, waits until its tasks run elsewhere, "
                     + "leaves, removes the node and deletes the record.",
             "Configuration: --config PATH, else /etc/berth/agent.yml, else /run/config/berth/agent.yml; "
-                    + "BERTH_* environment variables override single keys."},
+                    + "BERTH_* environment variables override single keys. On vSphere, fetch-config writes "
+                    + "/run/config/berth from the VM's guestinfo."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the operation failed", "2:bad usage or configuration"})
 public final class Main {
@@ -48,8 +51,8 @@ public final class Main {
         return run(new Main(), args);
     }
 
-    /** One command object's command line, with one-line errors and the exit codes above. */
-    private static int run(Object command, String... args) {
+    /** One command object's command line, with one-line errors and the exit codes above (tests pass their own). */
+    public static int run(Object command, String... args) {
         CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((error, line, parsed) -> {
             if (error instanceof ConfigException config) {

@@ -45,7 +45,8 @@ class PackageLayersTest {
         Map<String, Set<String>> imports = imports();
         // The configuration is the module berth-config now: Maven keeps it from importing the agent at all.
         Set<String> bottom = Set.of("log", "retry", "state", "step");
-        Set<String> features = Set.of("dns", "swarm", "lifecycle", "run", "http", "facts", "cli", "(root)");
+        Set<String> features = Set.of("dns", "swarm", "lifecycle", "run", "http", "facts", "cli", "guestinfo",
+                "(root)");
         for (String layer : bottom) {
             Set<String> wrong = new TreeSet<>(imports.getOrDefault(layer, Set.of()));
             wrong.retainAll(features);

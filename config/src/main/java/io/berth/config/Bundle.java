@@ -57,7 +57,7 @@ public record Bundle(Path configFile, AgentConfig config, Secrets secrets) {
     }
 
     /** The secret files' fields and paths, in the order {@link #files()} writes them. */
-    private static Map<String, Path> paths(AgentConfig config) {
+    static Map<String, Path> paths(AgentConfig config) {
         Map<String, Path> paths = new LinkedHashMap<>();
         paths.put("dns.apiKeyFile", config.dns().apiKeyFile());
         paths.put("swarm.joinTokenFile", config.swarm().joinTokenFile());

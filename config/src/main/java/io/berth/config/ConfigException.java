@@ -26,6 +26,11 @@ public final class ConfigException extends RuntimeException {
         return field;
     }
 
+    /** The fault without its field: another key can be put in front of it. */
+    String detail() {
+        return detail;
+    }
+
     /** The same fault in a file that holds this schema under a key: {@code dns.zone} → {@code agent.dns.zone}. */
     ConfigException within(String prefix) {
         return new ConfigException(prefix + field, variable, detail);
