@@ -210,6 +210,12 @@ final class Flip {
         if (options.output.json()) {
             options.output.print(new Report(command, from, to, options.dryRun, plan.moves(), refusals, moved, done,
                     error), "");
+        } else if (!moved.isEmpty() || !done.isEmpty()) {
+            StringBuilder text = new StringBuilder();
+            done.forEach(d -> text.append(d).append('\n'));
+            moved.forEach(m -> text.append(String.format(java.util.Locale.ROOT, "%s: %s (%.1f s)%n", m.service(),
+                    m.error() == null ? m.result() : "not done: " + m.error(), m.seconds())));
+            options.output.print(null, text.toString());
         }
         if (error != null) {
             Log.error(error);

@@ -49,15 +49,16 @@ final class MoveStep implements Step {
         if (dryRun) {
             return StepResult.changed("would be moved", null, null);
         }
-        boolean converged = converged(now, tasks, fromNodes);
-        if (!converged && !"updating".equals(now.updateState())) {
+        // Only a move begun earlier (the label is there) can be over already; one not begun has tasks on --from.
+        boolean converged = now.moving() && converged(now, tasks, fromNodes);
+        if (!converged && (!now.moving() || !"updating".equals(now.updateState()))) {
             // Not begun, or begun by a run that stopped and not under way now (paused, or done on other nodes):
             // (again) a forced start-first update. A label already there is kept: it holds the service's own.
             Service withDefaults = swarm.service(serviceId, true);
             swarm.update(serviceId, s -> MoveSettings.moving(s.spec(), withDefaults.spec()));
             Log.info(service + ": moving (start-first, " + wantedOn(tasks, fromNodes) + " task(s) on the old pool)");
         } else if (!converged) {
-            Log.info(service + ": a move is under way, waiting for it");
+            Log.info(service + ": a move begun earlier is under way, waiting for it");
         }
         Instant until = Instant.now().plus(timeout);
         Service[] last = {now};

@@ -1,0 +1,414 @@
+package io.berth.controller.flip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.controller.BerthCli;
+import io.berth.lab.IntegrationTest;
+import io.berth.lab.Lab;
+import io.berth.lab.LabEnv;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * berth flip and rollback as a user runs them, on a real lab of 3 managers and two pools of 2 made by berth
+ * itself. A sampler polls a manager every 200 ms during each move and records, per replicated service, its
+ * running tasks against its replicas: the lowest must never be below 1. (A task of a service with a HEALTHCHECK
+ * is reported running only once healthy: the engine's Start waits for the first healthy event.)
+ */
+@IntegrationTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FlipIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final List<String> REPLICATED = List.of("plain", "health", "startfirst", "rollsback");
+
+    @Lab(workers = 0, managers = 3)
+    static LabEnv lab;
+
+    @TempDir
+    static Path dir;
+
+    @TempDir
+    static Path otherDir;
+
+    static BerthCli berth;
+    static String api;
+    /** Each service's UpdateConfig and RollbackConfig as created, raw. */
+    static final Map<String, String> OWN = new TreeMap<>();
+
+    @BeforeAll
+    static void twoPoolsAndTheLoadOnBlue() throws Exception {
+        berth = new BerthCli(dir);
+        BerthCli.Result init = berth.run(60, "init", "--lab", lab.name());
+        assertEquals(0, init.exit(), init.toString());
+        Path yml = dir.resolve("berth.yml");
+        Files.writeString(yml, Files.readString(yml).replace("{size: 3}", "{size: 2}"));
+        Files.copy(yml, otherDir.resolve("berth.yml"));
+        api = "http://" + URI.create(lab.managersApi().get(0)).getAuthority() + "/v1.41";
+
+        BerthCli.Result blue = berth.run(300, "pool", "create", "blue");
+        assertEquals(0, blue.exit(), blue.toString());
+        // plain: created through the API without update settings, so its raw UpdateConfig is null.
+        post("/services/create", """
+                {"Name": "plain", "Mode": {"Replicated": {"Replicas": 4}},
+                 "TaskTemplate": {"ContainerSpec": {"Image": "%s", "Command": ["sleep", "3600"],
+                   "StopGracePeriod": 1000000000},
+                   "Placement": {"Constraints": ["node.role==worker", "node.labels.berth.pool!=none"]}}}
+                """.formatted(lab.image()));
+        service("health", "--replicas", "2", "--health-cmd", "test -e /bin/sh", "--health-interval", "1s",
+                "--health-retries", "1", "--constraint", "node.role==worker");
+        service("startfirst", "--replicas", "2", "--update-order", "start-first", "--update-parallelism", "2",
+                "--constraint", "node.role==worker");
+        service("rollsback", "--replicas", "2", "--update-failure-action", "rollback", "--rollback-order",
+                "stop-first", "--constraint", "node.role==worker");
+        service("everywhere", "--mode", "global");
+        awaitRunning(Duration.ofSeconds(90));
+        BerthCli.Result green = berth.run(300, "pool", "create", "green");
+        assertEquals(0, green.exit(), green.toString());
+        for (String s : List.of("plain", "health", "startfirst", "rollsback", "everywhere")) {
+            OWN.put(s, ownSettings(s));
+        }
+        assertEquals("null null", OWN.get("plain"), "the trap: a service without update settings stores null");
+        assertEquals(Set.of("blue"), poolsRunning(REPLICATED), "the load starts on blue");
+    }
+
+    @AfterAll
+    static void nothingIsLeft() {
+        for (String s : List.of("plain", "health", "startfirst", "rollsback", "everywhere", "pinned")) {
+            try {
+                lab.exec("manager", "docker", "service", "rm", s);
+            } catch (RuntimeException gone) {
+                // not there
+            }
+        }
+        berth.run(300, "pool", "destroy", "green", "--yes", "--force");
+        berth.run(300, "pool", "destroy", "blue", "--yes", "--force");
+    }
+
+    @Test
+    @Order(1)
+    void aServicePinnedToBlueIsRefusedByPreflightAndNothingChanges() throws Exception {
+        service("pinned", "--replicas", "1", "--constraint", "node.labels.berth.pool==blue");
+        awaitRunning(Duration.ofSeconds(60));
+        try {
+            String before = state();
+            BerthCli.Result refused = berth.run(120, "flip", "--from", "blue", "--to", "green", "--yes");
+            assertEquals(1, refused.exit(), refused.toString());
+            assertTrue(refused.lastLine().contains("service pinned") && refused.lastLine()
+                    .contains("node.labels.berth.pool==blue") && refused.lastLine().contains("nothing changed"),
+                    refused.lastLine());
+            assertEquals(before, state(), "nothing changed");
+        } finally {
+            lab.exec("manager", "docker", "service", "rm", "pinned");
+        }
+        BerthCli.Result dryRun = berth.run(120, "flip", "--from", "blue", "--to", "green", "--dry-run");
+        assertEquals(0, dryRun.exit(), dryRun.toString());
+        assertTrue(dryRun.out().contains("move plain (4 replicas)") && dryRun.out().contains("-> may land on green1, "
+                + "green2") && !dryRun.out().contains("everywhere"), dryRun.out());
+        assertFalse(dryRun.out().contains("outside both pools"), "the managers are constrained away: " + dryRun.out());
+        BerthCli.Result noTty = berth.run(120, "flip", "--from", "blue", "--to", "green");
+        assertEquals(2, noTty.exit(), noTty.toString());
+        assertTrue(noTty.lastLine().contains("--yes"), noTty.lastLine());
+        assertEquals(Set.of("active"), availability("blue"));
+    }
+
+    @Test
+    @Order(2)
+    void flipBlueToGreenWithNoDipWhileASecondFlipIsRefusedNamingTheHolder() throws Exception {
+        try (Sampler sampler = new Sampler()) {
+            Instant start = Instant.now();
+            Process flip = berth.start("flip", "--from", "blue", "--to", "green", "--yes", "-o", "json");
+            awaitLock(flip);
+            BerthCli.Result second = new BerthCli(otherDir).run(120, "flip", "--from", "blue", "--to", "green",
+                    "--yes");
+            assertEquals(1, second.exit(), second.toString());
+            assertTrue(second.lastLine().contains("locked by") && second.lastLine().contains("pid " + flip.pid())
+                    && second.lastLine().contains("(flip blue -> green)"), second.lastLine());
+            assertTrue(flip.waitFor(600, TimeUnit.SECONDS), berth.err());
+            assertEquals(0, flip.exitValue(), berth.err());
+            report("flip blue -> green", start, sampler);
+        }
+        assertLoadOn("green", "blue");
+    }
+
+    @Test
+    @Order(3)
+    void rollbackToBlueWithNoDip() throws Exception {
+        try (Sampler sampler = new Sampler()) {
+            Instant start = Instant.now();
+            BerthCli.Result rollback = berth.run(600, "rollback", "--to", "blue", "--yes");
+            assertEquals(0, rollback.exit(), rollback.toString());
+            assertTrue(rollback.out().contains("rollback green -> blue"), rollback.out());
+            report("rollback green -> blue", start, sampler);
+        }
+        assertLoadOn("blue", "green");
+    }
+
+    @Test
+    @Order(4)
+    void aFlipKilledInTheMiddleOfAMoveIsFinishedByTheRerun() throws Exception {
+        try (Sampler sampler = new Sampler()) {
+            Instant start = Instant.now();
+            Process flip = berth.start("flip", "--from", "blue", "--to", "green", "--yes");
+            Instant until = Instant.now().plusSeconds(120);
+            while (labelled().isEmpty() && flip.isAlive() && Instant.now().isBefore(until)) {
+                Thread.sleep(50);
+            }
+            assertFalse(labelled().isEmpty(), "no move began:\n" + berth.err());
+            flip.destroyForcibly(); // SIGKILL: no finally, no shutdown hook
+            assertTrue(flip.waitFor(10, TimeUnit.SECONDS));
+            assertFalse(labelled().isEmpty(), "killed mid-move: the label is the crash state");
+            BerthCli.Result rerun = berth.run(600, "flip", "--from", "blue", "--to", "green", "--yes");
+            assertEquals(0, rerun.exit(), rerun.toString());
+            assertTrue(rerun.err().contains("taking over a stale lock"), rerun.err());
+            assertTrue(rerun.out().contains("resuming an unfinished move"), rerun.out());
+            report("flip blue -> green, killed and rerun", start, sampler);
+        }
+        assertLoadOn("green", "blue");
+        BerthCli.Result again = berth.run(120, "flip", "--from", "blue", "--to", "green", "--yes");
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue(again.out().contains("nothing to move"), again.out());
+    }
+
+    /** After a flip to {@code to}: the old pool drained, only global tasks there, every service's own settings. */
+    private static void assertLoadOn(String to, String old) throws Exception {
+        assertEquals(Set.of("drain"), availability(old));
+        assertEquals(Set.of("active"), availability(to));
+        assertEquals(Set.of(to), poolsRunning(REPLICATED));
+        assertEquals(Set.of(), poolsRunning(List.of("everywhere")).stream().filter(old::equals)
+                .collect(java.util.stream.Collectors.toSet()), "global tasks stopped on the drained pool");
+        assertTrue(poolsRunning(List.of("everywhere")).contains(to));
+        Map<String, String> now = new TreeMap<>();
+        for (String s : OWN.keySet()) {
+            now.put(s, ownSettings(s));
+        }
+        assertEquals(OWN, now, "every service's own UpdateConfig and RollbackConfig, raw, as before");
+        assertEquals(List.of(), labelled());
+        assertEquals(0, get("/configs").size(), "the lock is released");
+    }
+
+    private static void report(String what, Instant start, Sampler sampler) {
+        sampler.close();
+        String line = String.format(java.util.Locale.ROOT, "%s: %.1f s, %d samples, lowest running/desired %s",
+                what, Duration.between(start, Instant.now()).toMillis() / 1000.0, sampler.samples, sampler.lowest);
+        System.out.println("FlipIT " + line);
+        assertTrue(sampler.samples > 10, line);
+        assertEquals(new HashSet<>(REPLICATED), sampler.lowest.keySet(), line);
+        sampler.ratio.forEach((s, r) -> assertTrue(r >= 1.0, "service " + s + " fell below its replicas: " + line));
+    }
+
+    /** Polls the first manager every 200 ms: per replicated service, running tasks over replicas. */
+    static final class Sampler implements AutoCloseable {
+        final Map<String, Double> ratio = new ConcurrentHashMap<>();
+        final Map<String, String> lowest = new ConcurrentHashMap<>();
+        volatile int samples;
+        private volatile boolean stop;
+        private final Thread thread = new Thread(this::loop, "sampler");
+
+        Sampler() {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop() {
+            while (!stop) {
+                try {
+                    Map<String, Integer> replicas = new LinkedHashMap<>();
+                    Map<String, String> names = new LinkedHashMap<>();
+                    for (JsonNode s : get("/services")) {
+                        if (s.path("Spec").path("Mode").has("Replicated")) {
+                            replicas.put(s.path("ID").asText(), s.path("Spec").path("Mode").path("Replicated")
+                                    .path("Replicas").asInt());
+                            names.put(s.path("ID").asText(), s.path("Spec").path("Name").asText());
+                        }
+                    }
+                    Map<String, Integer> running = new LinkedHashMap<>();
+                    for (JsonNode t : get("/tasks")) {
+                        if ("running".equals(t.path("DesiredState").asText())
+                                && "running".equals(t.path("Status").path("State").asText())) {
+                            running.merge(t.path("ServiceID").asText(), 1, Integer::sum);
+                        }
+                    }
+                    replicas.forEach((id, want) -> {
+                        int have = running.getOrDefault(id, 0);
+                        double r = want == 0 ? 1.0 : (double) have / want;
+                        String name = names.get(id);
+                        ratio.merge(name, r, Math::min);
+                        if (ratio.get(name) == r) {
+                            lowest.put(name, have + "/" + want);
+                        }
+                    });
+                    samples++;
+                } catch (Exception e) {
+                    // a poll that failed is no sample
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            stop = true;
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void service(String name, String... options) {
+        List<String> command = new ArrayList<>(List.of("docker", "service", "create", "--detach", "--name", name,
+                "--stop-grace-period", "1s"));
+        command.addAll(List.of(options));
+        command.addAll(List.of(lab.image(), "sleep", "3600"));
+        lab.exec("manager", command.toArray(String[]::new));
+    }
+
+    /** Every replicated service runs its replicas, every global one a task per Active node. */
+    private static void awaitRunning(Duration within) throws Exception {
+        Instant until = Instant.now().plus(within);
+        while (true) {
+            Map<String, Integer> running = new TreeMap<>();
+            for (JsonNode t : get("/tasks")) {
+                if ("running".equals(t.path("Status").path("State").asText())
+                        && "running".equals(t.path("DesiredState").asText())) {
+                    running.merge(t.path("ServiceID").asText(), 1, Integer::sum);
+                }
+            }
+            boolean all = true;
+            for (JsonNode s : get("/services")) {
+                int want = s.path("Spec").path("Mode").path("Replicated").path("Replicas").asInt(1);
+                all &= running.getOrDefault(s.path("ID").asText(), 0) >= want;
+            }
+            if (all) {
+                return;
+            }
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("services not running: " + running);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static void awaitLock(Process flip) throws Exception {
+        Instant until = Instant.now().plusSeconds(120);
+        while (get("/configs").isEmpty()) {
+            assertTrue(flip.isAlive() && Instant.now().isBefore(until), "the flip never took the lock:\n"
+                    + berth.err());
+            Thread.sleep(50);
+        }
+    }
+
+    /** The pools whose nodes run a task of these services. */
+    private static Set<String> poolsRunning(List<String> services) throws Exception {
+        Map<String, String> poolOf = new TreeMap<>();
+        for (JsonNode n : get("/nodes")) {
+            poolOf.put(n.path("ID").asText(), n.path("Spec").path("Labels").path("berth.pool").asText("none"));
+        }
+        Set<String> ids = new HashSet<>();
+        for (JsonNode s : get("/services")) {
+            if (services.contains(s.path("Spec").path("Name").asText())) {
+                ids.add(s.path("ID").asText());
+            }
+        }
+        Set<String> pools = new HashSet<>();
+        for (JsonNode t : get("/tasks")) {
+            if (ids.contains(t.path("ServiceID").asText()) && "running".equals(t.path("DesiredState").asText())) {
+                pools.add(poolOf.getOrDefault(t.path("NodeID").asText(), "none"));
+            }
+        }
+        return pools;
+    }
+
+    private static Set<String> availability(String pool) throws Exception {
+        Set<String> out = new HashSet<>();
+        for (JsonNode n : get("/nodes")) {
+            if (pool.equals(n.path("Spec").path("Labels").path("berth.pool").asText())) {
+                out.add(n.path("Spec").path("Availability").asText());
+            }
+        }
+        return out;
+    }
+
+    /** The service's own UpdateConfig and RollbackConfig as stored: {@code null} for one it does not set. */
+    private static String ownSettings(String service) throws Exception {
+        JsonNode spec = get("/services/" + service).path("Spec");
+        return raw(spec, "UpdateConfig") + " " + raw(spec, "RollbackConfig");
+    }
+
+    private static String raw(JsonNode spec, String field) {
+        return spec.has(field) ? spec.get(field).toString() : "null";
+    }
+
+    private static List<String> labelled() throws Exception {
+        List<String> out = new ArrayList<>();
+        for (JsonNode s : get("/services")) {
+            if (s.path("Spec").path("Labels").has(MoveSettings.ORIGINAL_LABEL)) {
+                out.add(s.path("Spec").path("Name").asText());
+            }
+        }
+        return out;
+    }
+
+    /** The nodes' availability and every service's raw spec and version: what a refused flip must not change. */
+    private static String state() throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode n : get("/nodes")) {
+            out.append(n.path("ID").asText()).append(' ').append(n.path("Spec").path("Availability").asText())
+                    .append('\n');
+        }
+        for (JsonNode s : get("/services")) {
+            out.append(s.path("Version").toString()).append(' ').append(s.path("Spec").toString()).append('\n');
+        }
+        out.append("configs ").append(get("/configs").size());
+        return out.toString();
+    }
+
+    static JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException("GET " + path + ": " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    private static void post(String path, String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + path))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.statusCode() < 300, "POST " + path + ": " + r.statusCode() + " " + r.body());
+    }
+}
