@@ -75,7 +75,8 @@ final class Flip {
         Plan plan = Plan.build(snapshot, from, to);
         refusals.addAll(plan.refusals());
         if (!options.output.json()) {
-            System.out.print(title() + (options.dryRun ? " (dry run)" : "") + ":\n" + plan.text());
+            System.out.print(title() + (options.dryRun ? " (dry run)" : "") + ", " + options.batch
+                    + " service(s) at a time, each within " + Durations.format(timeout) + ":\n" + plan.text());
             System.out.flush();
         }
         if (!refusals.isEmpty()) {

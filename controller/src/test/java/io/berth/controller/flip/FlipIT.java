@@ -153,6 +153,11 @@ class FlipIT {
                     && second.lastLine().contains("(flip blue -> green)"), second.lastLine());
             assertTrue(flip.waitFor(600, TimeUnit.SECONDS), berth.err());
             assertEquals(0, flip.exitValue(), berth.err());
+            JsonNode report = JSON.readTree(Files.readString(dir.resolve("berth.out")));
+            assertTrue(report.get("error").isNull(), report.toString());
+            assertEquals(REPLICATED.size(), report.get("moved").size(), report.toString());
+            report.get("moved").forEach(m -> assertTrue(m.get("error").isNull(), m.toString()));
+            System.out.println("FlipIT moves: " + report.get("moved"));
             report("flip blue -> green", start, sampler);
         }
         assertLoadOn("green", "blue");
@@ -160,10 +165,10 @@ class FlipIT {
 
     @Test
     @Order(3)
-    void rollbackToBlueWithNoDip() throws Exception {
+    void rollbackToBlueTwoServicesAtATimeWithNoDip() throws Exception {
         try (Sampler sampler = new Sampler()) {
             Instant start = Instant.now();
-            BerthCli.Result rollback = berth.run(600, "rollback", "--to", "blue", "--yes");
+            BerthCli.Result rollback = berth.run(600, "rollback", "--to", "blue", "--batch", "2", "--yes");
             assertEquals(0, rollback.exit(), rollback.toString());
             assertTrue(rollback.out().contains("rollback green -> blue"), rollback.out());
             report("rollback green -> blue", start, sampler);
