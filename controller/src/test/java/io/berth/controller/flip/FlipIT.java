@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * berth flip and rollback as a user runs them, on a real lab of 3 managers and two pools of 2 made by berth
  * itself. A sampler polls a manager every 200 ms during each move and records, per replicated service, its
- * running tasks against its replicas: the lowest must never be below 1. (A task of a service with a HEALTHCHECK
- * is reported running only once healthy: the engine's Start waits for the first healthy event.)
+ * running tasks against its replicas, and for the service with a HEALTHCHECK also the running tasks whose
+ * container its engine reports healthy: the lowest must never be below 1.
  */
 @IntegrationTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -47,7 +47,8 @@ class FlipIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final List<String> REPLICATED = List.of("plain", "health", "startfirst", "rollsback");
+    private static final String HEALTH = "health";
+    private static final List<String> REPLICATED = List.of("plain", HEALTH, "startfirst", "rollsback");
 
     @Lab(workers = 0, managers = 3)
     static LabEnv lab;
@@ -225,7 +226,9 @@ class FlipIT {
                 what, Duration.between(start, Instant.now()).toMillis() / 1000.0, sampler.samples, sampler.lowest);
         System.out.println("FlipIT " + line);
         assertTrue(sampler.samples > 10, line);
-        assertEquals(new HashSet<>(REPLICATED), sampler.lowest.keySet(), line);
+        Set<String> sampled = new HashSet<>(REPLICATED);
+        sampled.add(HEALTH + " (healthy)");
+        assertEquals(sampled, sampler.lowest.keySet(), line);
         sampler.ratio.forEach((s, r) -> assertTrue(r >= 1.0, "service " + s + " fell below its replicas: " + line));
     }
 
@@ -255,21 +258,22 @@ class FlipIT {
                         }
                     }
                     Map<String, Integer> running = new LinkedHashMap<>();
+                    Set<String> healthy = healthyTasks(HEALTH);
+                    int healthyRunning = 0;
                     for (JsonNode t : get("/tasks")) {
                         if ("running".equals(t.path("DesiredState").asText())
                                 && "running".equals(t.path("Status").path("State").asText())) {
                             running.merge(t.path("ServiceID").asText(), 1, Integer::sum);
+                            healthyRunning += healthy.contains(t.path("ID").asText()) ? 1 : 0;
                         }
                     }
-                    replicas.forEach((id, want) -> {
-                        int have = running.getOrDefault(id, 0);
-                        double r = want == 0 ? 1.0 : (double) have / want;
-                        String name = names.get(id);
-                        ratio.merge(name, r, Math::min);
-                        if (ratio.get(name) == r) {
-                            lowest.put(name, have + "/" + want);
+                    for (Map.Entry<String, Integer> e : replicas.entrySet()) {
+                        String name = names.get(e.getKey());
+                        record(name, running.getOrDefault(e.getKey(), 0), e.getValue());
+                        if (HEALTH.equals(name)) {
+                            record(HEALTH + " (healthy)", healthyRunning, e.getValue());
                         }
-                    });
+                    }
                     samples++;
                 } catch (Exception e) {
                     // a poll that failed is no sample
@@ -282,6 +286,37 @@ class FlipIT {
             }
         }
 
+        private void record(String name, int have, int want) {
+            double r = want == 0 ? 1.0 : (double) have / want;
+            if (r < ratio.getOrDefault(name, Double.MAX_VALUE)) {
+                ratio.put(name, r);
+                lowest.put(name, have + "/" + want);
+            }
+        }
+
+        /**
+         * The tasks of {@code service} whose container its engine reports healthy, asked of every pool host's
+         * engine (the task list says running, not healthy).
+         */
+        private static Set<String> healthyTasks(String service) throws Exception {
+            Set<String> out = new HashSet<>();
+            String filters = java.net.URLEncoder.encode("{\"label\": [\"com.docker.swarm.service.name=" + service
+                    + "\"], \"health\": [\"healthy\"]}", java.nio.charset.StandardCharsets.UTF_8);
+            for (JsonNode n : get("/nodes")) {
+                if (!n.path("Spec").path("Labels").has("berth.pool")) {
+                    continue;
+                }
+                Path sock = Path.of(lab.get("LAB_DIR"), n.path("Description").path("Hostname").asText(),
+                        "docker.sock");
+                if (Files.exists(sock)) {
+                    for (JsonNode c : unixGet(sock, "/v1.41/containers/json?filters=" + filters)) {
+                        out.add(c.path("Labels").path("com.docker.swarm.task.id").asText());
+                    }
+                }
+            }
+            return out;
+        }
+
         @Override
         public void close() {
             stop = true;
@@ -290,6 +325,27 @@ class FlipIT {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** One HTTP/1.0 GET to an engine's unix socket (the engine then closes the connection). */
+    static JsonNode unixGet(Path sock, String path) throws Exception {
+        try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(sock))) {
+            channel.write(java.nio.ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: engine\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(16384);
+            while (channel.read(buffer) >= 0) {
+                answer.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            String text = answer.toString(java.nio.charset.StandardCharsets.UTF_8);
+            if (!text.startsWith("HTTP/1.") || !text.split(" ", 3)[1].startsWith("2")) {
+                throw new IllegalStateException("GET " + path + " on " + sock + ": " + text.lines().findFirst()
+                        .orElse(""));
+            }
+            return JSON.readTree(text.substring(text.indexOf("\r\n\r\n") + 4));
         }
     }
 
