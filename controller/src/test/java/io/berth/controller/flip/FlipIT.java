@@ -102,7 +102,7 @@ class FlipIT {
 
     @AfterAll
     static void nothingIsLeft() {
-        for (String s : List.of("plain", "health", "startfirst", "rollsback", "everywhere", "pinned")) {
+        for (String s : List.of("plain", "health", "startfirst", "rollsback", "everywhere", "pinned", "fragile")) {
             try {
                 lab.exec("manager", "docker", "service", "rm", s);
             } catch (RuntimeException gone) {
@@ -203,6 +203,40 @@ class FlipIT {
         assertTrue(again.out().contains("nothing to move"), again.out());
     }
 
+    @Test
+    @Order(5)
+    void aServiceThatCannotBecomeHealthyOnTheNewPoolStopsTheFlipInTimeAndRollbackWorks() throws Exception {
+        // Healthy only on green: its tasks take their node's host name, and the check fails on blue.
+        service("fragile", "--replicas", "2", "--constraint", "node.role==worker", "--hostname", "{{.Node.Hostname}}",
+                "--health-cmd", "case $(hostname) in blue*) exit 1;; esac", "--health-interval", "1s",
+                "--health-retries", "1");
+        awaitRunning(Duration.ofSeconds(60));
+        OWN.put("fragile", ownSettings("fragile"));
+        try (Sampler sampler = new Sampler()) {
+            Instant start = Instant.now();
+            BerthCli.Result flip = berth.run(300, "flip", "--from", "green", "--to", "blue", "--timeout", "60s",
+                    "--yes");
+            assertEquals(1, flip.exit(), flip.toString());
+            assertTrue(flip.lastLine().contains("not done") && flip.lastLine().contains("service fragile"),
+                    flip.lastLine());
+            assertEquals(List.of("fragile"), labelled(), "its own settings stay in its label");
+            assertEquals(0, get("/configs").size(), "the lock is released on failure too");
+            System.out.println("FlipIT fragile: " + flip.lastLine());
+            report("flip green -> blue, stopped by fragile", start, sampler, Set.of("fragile"));
+        }
+        try (Sampler sampler = new Sampler()) {
+            Instant start = Instant.now();
+            BerthCli.Result rollback = berth.run(600, "rollback", "--to", "green", "--yes");
+            assertEquals(0, rollback.exit(), rollback.toString());
+            assertTrue(rollback.out().contains("move fragile") && rollback.out().contains("resuming"), rollback.out());
+            // fragile is measured, not held to its replicas: on Engine 20.10 a start-first replacement that fails
+            // can cost the task it was to replace (see the README's traps).
+            report("rollback blue -> green after the stopped flip", start, sampler, Set.of("fragile"));
+        }
+        assertLoadOn("green", "blue");
+        assertEquals(Set.of("green"), poolsRunning(List.of("fragile")));
+    }
+
     /** After a flip to {@code to}: the old pool drained, only global tasks there, every service's own settings. */
     private static void assertLoadOn(String to, String old) throws Exception {
         assertEquals(Set.of("drain"), availability(old));
@@ -221,6 +255,11 @@ class FlipIT {
     }
 
     private static void report(String what, Instant start, Sampler sampler) {
+        report(what, start, sampler, Set.of());
+    }
+
+    /** Prints what the sampler saw; every service but {@code exempt} must never have been below its replicas. */
+    private static void report(String what, Instant start, Sampler sampler, Set<String> exempt) {
         sampler.close();
         String line = String.format(java.util.Locale.ROOT, "%s: %.1f s, %d samples, lowest running/desired %s",
                 what, Duration.between(start, Instant.now()).toMillis() / 1000.0, sampler.samples, sampler.lowest);
@@ -228,14 +267,20 @@ class FlipIT {
         assertTrue(sampler.samples > 10, line);
         Set<String> sampled = new HashSet<>(REPLICATED);
         sampled.add(HEALTH + " (healthy)");
-        assertEquals(sampled, sampler.lowest.keySet(), line);
-        sampler.ratio.forEach((s, r) -> assertTrue(r >= 1.0, "service " + s + " fell below its replicas: " + line));
+        assertTrue(sampler.lowest.keySet().containsAll(sampled), line);
+        exempt.forEach(s -> System.out.println("FlipIT " + what + ": " + s + " first " + sampler.first.get(s)
+                + ", lowest " + sampler.lowest.get(s) + " with tasks " + sampler.tasksAtLowest.get(s)));
+        sampler.ratio.forEach((s, r) -> assertTrue(r >= 1.0 || exempt.contains(s), "service " + s
+                + " fell below its replicas: " + line + "; its tasks then: " + sampler.tasksAtLowest.get(s)));
     }
 
     /** Polls the first manager every 200 ms: per replicated service, running tasks over replicas. */
     static final class Sampler implements AutoCloseable {
         final Map<String, Double> ratio = new ConcurrentHashMap<>();
         final Map<String, String> lowest = new ConcurrentHashMap<>();
+        /** Each service's first sample, and its tasks (pool:desired/state) when it was at its lowest. */
+        final Map<String, String> first = new ConcurrentHashMap<>();
+        final Map<String, String> tasksAtLowest = new ConcurrentHashMap<>();
         volatile int samples;
         private volatile boolean stop;
         private final Thread thread = new Thread(this::loop, "sampler");
@@ -267,9 +312,26 @@ class FlipIT {
                             healthyRunning += healthy.contains(t.path("ID").asText()) ? 1 : 0;
                         }
                     }
+                    Map<String, String> poolOf = new LinkedHashMap<>();
+                    for (JsonNode n : get("/nodes")) {
+                        poolOf.put(n.path("ID").asText(), n.path("Spec").path("Labels").path("berth.pool")
+                                .asText("none"));
+                    }
+                    Map<String, StringBuilder> tasksOf = new LinkedHashMap<>();
+                    for (JsonNode t : get("/tasks")) {
+                        String state = t.path("Status").path("State").asText();
+                        if (!"shutdown".equals(state) && !"complete".equals(state) && !"rejected".equals(state)) {
+                            tasksOf.computeIfAbsent(t.path("ServiceID").asText(), k -> new StringBuilder())
+                                    .append(' ').append(poolOf.getOrDefault(t.path("NodeID").asText(), "-"))
+                                    .append(':').append(t.path("DesiredState").asText()).append('/').append(state);
+                        }
+                    }
                     for (Map.Entry<String, Integer> e : replicas.entrySet()) {
                         String name = names.get(e.getKey());
-                        record(name, running.getOrDefault(e.getKey(), 0), e.getValue());
+                        first.putIfAbsent(name, running.getOrDefault(e.getKey(), 0) + "/" + e.getValue());
+                        if (record(name, running.getOrDefault(e.getKey(), 0), e.getValue())) {
+                            tasksAtLowest.put(name, String.valueOf(tasksOf.get(e.getKey())).strip());
+                        }
                         if (HEALTH.equals(name)) {
                             record(HEALTH + " (healthy)", healthyRunning, e.getValue());
                         }
@@ -286,12 +348,15 @@ class FlipIT {
             }
         }
 
-        private void record(String name, int have, int want) {
+        /** Whether this sample is the service's new lowest. */
+        private boolean record(String name, int have, int want) {
             double r = want == 0 ? 1.0 : (double) have / want;
             if (r < ratio.getOrDefault(name, Double.MAX_VALUE)) {
                 ratio.put(name, r);
                 lowest.put(name, have + "/" + want);
+                return true;
             }
+            return false;
         }
 
         /**
