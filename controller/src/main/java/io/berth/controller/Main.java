@@ -3,6 +3,8 @@ package io.berth.controller;
 import io.berth.agent.log.Log;
 import io.berth.config.ConfigException;
 import io.berth.controller.cli.UsageException;
+import io.berth.controller.flip.FlipCommand;
+import io.berth.controller.flip.RollbackCommand;
 import io.berth.controller.init.InitCommand;
 import io.berth.controller.pool.PoolCommand;
 import java.util.ArrayList;
@@ -12,7 +14,7 @@ import picocli.CommandLine.Command;
 
 /** berth's entry point: one-line errors and three exit codes, whatever fails. */
 @Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {InitCommand.class, PoolCommand.class},
+        subcommands = {InitCommand.class, PoolCommand.class, FlipCommand.class, RollbackCommand.class},
         description = {
             "Blue-green pools of Docker Swarm workers: clones a pool of worker VMs beside the old one, "
                     + "moves the load, keeps the old pool for rollback, then destroys it.",

@@ -65,13 +65,17 @@ public final class DockerConnection implements AutoCloseable {
         return http.traffic();
     }
 
-    /** Sends one JSON request through the raw client; returns the parsed body, or throws with the engine's message. */
-    JsonNode send(String method, String path, Object body) throws IOException {
+    /**
+     * Sends one JSON request through the raw client; returns the parsed body, or throws with the engine's message.
+     * For the request fields docker-java does not model, and for specs that must round-trip exactly (a service
+     * spec read raw and written back, nulls kept).
+     */
+    public JsonNode send(String method, String path, Object body) throws IOException {
         return send(method, path, body, null);
     }
 
     /** As {@link #send(String, String, Object)}, bounded by {@code timeout} instead of the connection's own. */
-    JsonNode send(String method, String path, Object body, Duration timeout) throws IOException {
+    public JsonNode send(String method, String path, Object body, Duration timeout) throws IOException {
         DockerHttpClient.Request.Builder builder = DockerHttpClient.Request.builder()
                 .method(method)
                 .path("/v" + API_VERSION + path);
