@@ -22,15 +22,20 @@ final class MoveSettings {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A service's own settings; a null field is one the service does not set. */
-    record Original(JsonNode updateConfig, JsonNode rollbackConfig) {
+    /**
+     * A service's own settings; a null field is one the service does not set. {@code forceUpdate}: its own
+     * {@code TaskTemplate.ForceUpdate}, which tells its own tasks from the move's; null in a label written
+     * without it.
+     */
+    record Original(JsonNode updateConfig, JsonNode rollbackConfig, Long forceUpdate) {
     }
 
     private MoveSettings() {
     }
 
     static Original of(JsonNode rawSpec) {
-        return new Original(field(rawSpec, "UpdateConfig"), field(rawSpec, "RollbackConfig"));
+        return new Original(field(rawSpec, "UpdateConfig"), field(rawSpec, "RollbackConfig"),
+                rawSpec.path("TaskTemplate").path("ForceUpdate").asLong(0));
     }
 
     static String encode(Original original) {
@@ -38,13 +43,18 @@ final class MoveSettings {
         both.set("UpdateConfig", original.updateConfig() == null ? NullNode.getInstance() : original.updateConfig());
         both.set("RollbackConfig", original.rollbackConfig() == null ? NullNode.getInstance()
                 : original.rollbackConfig());
+        if (original.forceUpdate() != null) {
+            both.put("ForceUpdate", original.forceUpdate());
+        }
         return Base64.getEncoder().encodeToString(both.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     static Original decode(String label) {
         try {
             JsonNode both = JSON.readTree(Base64.getDecoder().decode(label));
-            return new Original(field(both, "UpdateConfig"), field(both, "RollbackConfig"));
+            JsonNode force = both.get("ForceUpdate");
+            return new Original(field(both, "UpdateConfig"), field(both, "RollbackConfig"),
+                    force == null || !force.isIntegralNumber() ? null : force.asLong());
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("label " + ORIGINAL_LABEL + " is not berth's: " + e.getMessage());
         }
@@ -85,6 +95,21 @@ final class MoveSettings {
         put(spec, "UpdateConfig", original.updateConfig());
         put(spec, "RollbackConfig", original.rollbackConfig());
         labels(spec).remove(ORIGINAL_LABEL);
+        return spec;
+    }
+
+    /**
+     * The service's own spec again, a move that stopped undone: its settings back, the label dropped and its own
+     * {@code ForceUpdate}, so the tasks it had before the move are clean again and Swarm keeps them, removing only
+     * the move's replacements. Null when the label does not say which ForceUpdate was its own.
+     */
+    static ObjectNode reverted(JsonNode rawSpec) {
+        Original original = decode(label(rawSpec));
+        if (original.forceUpdate() == null) {
+            return null;
+        }
+        ObjectNode spec = restored(rawSpec);
+        spec.with("TaskTemplate").put("ForceUpdate", original.forceUpdate());
         return spec;
     }
 

@@ -51,7 +51,13 @@ final class MoveStep implements Step {
         }
         // Only a move begun earlier (the label is there) can be over already; one not begun has tasks on --from.
         boolean converged = now.moving() && converged(now, tasks, fromNodes);
-        if (!converged && (!now.moving() || !"updating".equals(now.updateState()))) {
+        if (!converged && ownTasksRunOffTheOldPool(now, tasks, fromNodes)) {
+            // A move that stopped (a rollback after it): the service's own tasks still run where the load goes
+            // now. Back to its own spec, ForceUpdate included: Swarm keeps those tasks and removes only the move's
+            // replacements. A new forced update would replace them too, and can dip while its replacements fail.
+            swarm.update(serviceId, s -> s.moving() ? MoveSettings.reverted(s.spec()) : null);
+            Log.info(service + ": back to its own spec (its own tasks still run off the old pool)");
+        } else if (!converged && (!now.moving() || !"updating".equals(now.updateState()))) {
             // Not begun, or begun by a run that stopped and not under way now (paused, or done on other nodes):
             // (again) a forced start-first update. A label already there is kept: it holds the service's own.
             Service withDefaults = swarm.service(serviceId, true);
@@ -78,6 +84,19 @@ final class MoveStep implements Step {
         }
         swarm.update(serviceId, s -> s.moving() ? MoveSettings.restored(s.spec()) : null);
         return StepResult.changed("moved, its own settings restored", null, null);
+    }
+
+    /**
+     * A move was begun (the label says which ForceUpdate was the service's own) and at least its replicas of the
+     * service's own tasks run off {@code from}.
+     */
+    static boolean ownTasksRunOffTheOldPool(Service s, List<Task> tasks, Set<String> from) {
+        if (!s.moving()) {
+            return false;
+        }
+        Long own = MoveSettings.decode(MoveSettings.label(s.spec())).forceUpdate();
+        return own != null && tasks.stream().filter(t -> t.running() && !from.contains(t.nodeId())
+                && t.forceUpdate() == own).count() >= s.replicas();
     }
 
     /**

@@ -40,7 +40,13 @@ final class Fixtures {
     }
 
     static Task task(String service, String node, String desired, String state) {
-        return new Task(service + "." + node + "." + desired + "." + state, service, node, desired, state);
+        return task(service, node, desired, state, 0);
+    }
+
+    /** A task of the spec whose ForceUpdate is {@code forceUpdate}. */
+    static Task task(String service, String node, String desired, String state, long forceUpdate) {
+        return new Task(service + "." + node + "." + desired + "." + state + "." + forceUpdate, service, node, desired,
+                state, forceUpdate);
     }
 
     static Task running(String service, String node) {

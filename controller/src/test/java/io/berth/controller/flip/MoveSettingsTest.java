@@ -22,10 +22,10 @@ class MoveSettingsTest {
 
     @Test
     void originalSettingsRoundTripNullsIncluded() {
-        MoveSettings.Original none = new MoveSettings.Original(null, null);
+        MoveSettings.Original none = new MoveSettings.Original(null, null, null);
         assertEquals(none, MoveSettings.decode(MoveSettings.encode(none)));
         MoveSettings.Original own = new MoveSettings.Original(json("{'Parallelism': 2, 'Order': 'start-first'}"),
-                null);
+                null, 7L);
         assertEquals(own, MoveSettings.decode(MoveSettings.encode(own)));
         assertThrows(IllegalStateException.class, () -> MoveSettings.decode("not base64 json!"));
     }
@@ -41,7 +41,7 @@ class MoveSettingsTest {
         assertEquals("start-first", moving.get("RollbackConfig").get("Order").asText());
         assertEquals(3, moving.get("TaskTemplate").get("ForceUpdate").asInt());
         assertEquals("a", moving.get("Labels").get("team").asText());
-        assertEquals(new MoveSettings.Original(null, null), MoveSettings.decode(MoveSettings.label(moving)));
+        assertEquals(new MoveSettings.Original(null, null, 2L), MoveSettings.decode(MoveSettings.label(moving)));
 
         ObjectNode restored = MoveSettings.restored(moving);
         assertFalse(restored.has("UpdateConfig"), restored.toString());
@@ -77,5 +77,16 @@ class MoveSettingsTest {
         assertEquals(MoveSettings.label(first), MoveSettings.label(again));
         assertEquals(4, again.get("TaskTemplate").get("ForceUpdate").asInt());
         assertFalse(MoveSettings.restored(again).has("UpdateConfig"));
+    }
+
+    @Test
+    void aStoppedMoveIsRevertedToTheServicesOwnSpecForceUpdateIncluded() {
+        ObjectNode moving = MoveSettings.moving(MoveSettings.moving(rawWithoutSettings, swarmDefaults), swarmDefaults);
+        assertEquals(4, moving.get("TaskTemplate").get("ForceUpdate").asInt(), "moved twice");
+        assertEquals(rawWithoutSettings.toString(), MoveSettings.reverted(moving).toString(), "exactly its own spec");
+        ObjectNode oldLabel = moving.deepCopy();
+        ((ObjectNode) oldLabel.get("Labels")).put(MoveSettings.ORIGINAL_LABEL,
+                MoveSettings.encode(new MoveSettings.Original(null, null, null)));
+        assertNull(MoveSettings.reverted(oldLabel), "a label that does not say its own ForceUpdate: no revert");
     }
 }
