@@ -50,11 +50,7 @@ final class Flip {
         if (options.batch < 1) {
             throw new UsageException("--batch: at least 1, got " + options.batch);
         }
-        try {
-            this.timeout = Durations.parse(options.timeout);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--timeout: " + e.getMessage());
-        }
+        this.timeout = UsageException.duration("--timeout", options.timeout);
     }
 
     String title() {

@@ -79,7 +79,7 @@ final class MoveSettings {
         }
         spec.set("UpdateConfig", temporary(defaultsSpec.path("UpdateConfig")));
         spec.set("RollbackConfig", temporary(defaultsSpec.path("RollbackConfig")));
-        ObjectNode template = spec.with("TaskTemplate");
+        ObjectNode template = spec.withObjectProperty("TaskTemplate");
         template.put("ForceUpdate", template.path("ForceUpdate").asLong(0) + 1);
         return spec;
     }
@@ -109,7 +109,7 @@ final class MoveSettings {
             return null;
         }
         ObjectNode spec = restored(rawSpec);
-        spec.with("TaskTemplate").put("ForceUpdate", original.forceUpdate());
+        spec.withObjectProperty("TaskTemplate").put("ForceUpdate", original.forceUpdate());
         return spec;
     }
 

@@ -3,7 +3,6 @@ package io.berth.controller.pool;
 import io.berth.agent.log.Log;
 import io.berth.agent.step.Step;
 import io.berth.config.BerthConfig;
-import io.berth.config.Durations;
 import io.berth.controller.cli.ConfigOption;
 import io.berth.controller.cli.Output;
 import io.berth.controller.cli.UsageException;
@@ -85,7 +84,7 @@ public final class PoolCreateCommand implements Callable<Integer> {
         if (wanted < 1 || wanted > 99) {
             throw new UsageException("--size: must be 1 to 99, got " + wanted);
         }
-        Duration within = duration("--timeout", timeout);
+        Duration within = UsageException.duration("--timeout", timeout);
         Instant until = Instant.now().plus(within);
         try (Fleet fleet = Fleet.open(berth)) {
             List<Vm> existing = PoolView.await(fleet.provider().list(Optional.of(pool)), PoolView.LIST);
@@ -180,14 +179,6 @@ public final class PoolCreateCommand implements Callable<Integer> {
         }
         report.notes().forEach(n -> out.append("note: ").append(n).append('\n'));
         return out.toString();
-    }
-
-    static Duration duration(String option, String text) {
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(option + ": " + e.getMessage());
-        }
     }
 
     static final class WaitConverter implements picocli.CommandLine.ITypeConverter<Wait> {

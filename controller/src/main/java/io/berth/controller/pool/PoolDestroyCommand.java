@@ -5,6 +5,7 @@ import io.berth.config.BerthConfig;
 import io.berth.controller.cli.ConfigOption;
 import io.berth.controller.cli.Output;
 import io.berth.controller.cli.Terminal;
+import io.berth.controller.cli.UsageException;
 import io.berth.controller.provider.Vm;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ public final class PoolDestroyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BerthConfig berth = config.load();
         // The agent's own drain bound decides; the rest is for the agent's start and the engine's stop.
-        Duration shutdown = shutdownTimeout != null ? PoolCreateCommand.duration("--shutdown-timeout", shutdownTimeout)
+        Duration shutdown = shutdownTimeout != null ? UsageException.duration("--shutdown-timeout", shutdownTimeout)
                 : berth.agent().section().swarm().drainTimeout().plusSeconds(30);
         try (Fleet fleet = Fleet.open(berth)) {
             PoolView view = PoolView.read(fleet, pool);

@@ -452,8 +452,13 @@ public final class LabProvider implements Provider {
     }
 
     /** The lab's env ({@code LAB_*} lines of {@code lab env}), read anew: it is the lab's truth about its hosts. */
-    private static Map<String, String> env(Path script, String lab, String vm) {
-        Commands.Result result = Commands.lab(List.of(script.toString(), "env", "--lab", lab), ENV, vm);
+    /** {@code lab null}: the only lab there is (what {@code berth init --lab} without a name asks for). */
+    static Map<String, String> env(Path script, String lab, String vm) {
+        List<String> command = new ArrayList<>(List.of(script.toString(), "env"));
+        if (lab != null) {
+            command.addAll(List.of("--lab", lab));
+        }
+        Commands.Result result = Commands.lab(command, ENV, vm);
         Map<String, String> env = new HashMap<>();
         for (String line : result.output().split("\n")) {
             int eq = line.indexOf('=');

@@ -3,10 +3,6 @@ package io.berth.controller.provider.lab;
 import io.berth.controller.cli.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** What berth asks of the lab outside the provider: a lab's env (for {@code berth init --lab}), the bundled agent. */
@@ -17,15 +13,7 @@ public final class LabScript {
 
     /** {@code lab env}: the lab's KEY=value facts. {@code lab} null: the only lab there is. */
     public static Map<String, String> env(String lab) {
-        List<String> command = new ArrayList<>(List.of(LabProvider.installedLabScript().toString(), "env"));
-        if (lab != null) {
-            command.addAll(List.of("--lab", lab));
-        }
-        Map<String, String> env = new LinkedHashMap<>();
-        Commands.lab(command, Duration.ofSeconds(15), null).output().lines().filter(l -> l.startsWith("LAB_"))
-                .filter(l -> l.indexOf('=') > 0)
-                .forEach(l -> env.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1).strip()));
-        return env;
+        return LabProvider.env(LabProvider.installedLabScript(), lab, null);
     }
 
     /** berth-agent as this build has it: agent/target/berth-agent beside the lab script's checkout. */
