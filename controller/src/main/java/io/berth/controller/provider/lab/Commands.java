@@ -4,10 +4,12 @@ import io.berth.controller.provider.ProviderException;
 import io.berth.controller.provider.ProviderException.Kind;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -58,34 +60,28 @@ final class Commands {
 
     /**
      * Runs {@code command} to its end within {@code timeout}; its output goes to a temporary file, not a pipe, so a
-     * daemon it leaves behind holding the pipe cannot hang us. The file is unlinked as soon as the command has it
-     * open (we read it through our own open handle), so nothing is left in /tmp even when berth is SIGKILLed.
-     * Fails (naming {@code vm}) only when it cannot be started, times out or is interrupted; a non-zero exit is the
-     * caller's to judge.
+     * daemon it leaves behind holding the pipe cannot hang us. The file is unlinked the moment we hold it open, before
+     * the command starts: the command writes to it through our own descriptor ({@code /proc/self/fd/N}, opened by
+     * this JVM for the redirect), so a berth SIGKILLed at any point leaves nothing in /tmp. Fails (naming
+     * {@code vm}) only when it cannot be started, times out or is interrupted; a non-zero exit is the caller's to
+     * judge.
      */
     static Result run(List<String> command, Duration timeout, String vm) {
         String what = Path.of(command.getFirst()).getFileName() + (command.size() > 1 ? " " + command.get(1) : "");
         Process process = null;
-        try {
-            Path out = Files.createTempFile("berth-provider-", ".out");
-            try (InputStream output = Files.newInputStream(out)) {
-                ProcessBuilder builder = new ProcessBuilder(command)
-                        .redirectInput(DEV_NULL)
-                        .redirectOutput(out.toFile())
-                        .redirectErrorStream(true);
-                builder.environment().clear();
-                builder.environment().putAll(cleanEnvironment(System.getenv()));
-                try {
-                    process = builder.start();
-                } finally {
-                    Files.deleteIfExists(out);
-                }
-                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    killTree(process.toHandle());
-                    throw new ProviderException(Kind.TIMEOUT, vm, what + ": no end within " + seconds(timeout) + " (killed)");
-                }
-                return new Result(process.exitValue(), new String(output.readAllBytes(), StandardCharsets.UTF_8));
+        try (Unlinked output = Unlinked.create()) {
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectInput(DEV_NULL)
+                    .redirectOutput(output.descriptor().toFile())
+                    .redirectErrorStream(true);
+            builder.environment().clear();
+            builder.environment().putAll(cleanEnvironment(System.getenv()));
+            process = builder.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                killTree(process.toHandle());
+                throw new ProviderException(Kind.TIMEOUT, vm, what + ": no end within " + seconds(timeout) + " (killed)");
             }
+            return new Result(process.exitValue(), output.readAll());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (process != null) {
@@ -94,6 +90,51 @@ final class Commands {
             throw new ProviderException(Kind.TRANSIENT, vm, what + ": interrupted (killed)");
         } catch (IOException e) {
             throw new ProviderException(Kind.FAILED, vm, "cannot run " + what + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A new, empty temporary file, open for reading and writing and already unlinked (its name exists for
+     * microseconds), with the {@code /proc/self/fd/N} path of its descriptor: Java does not expose N, so it is found
+     * by the link's target, the fresh temp name marked "(deleted)".
+     */
+    private record Unlinked(FileChannel channel, Path descriptor) implements AutoCloseable {
+
+        static Unlinked create() throws IOException {
+            Path path = Files.createTempFile("berth-provider-", ".out");
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } finally {
+                Files.delete(path);
+            }
+            String target = path + " (deleted)";
+            try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+                for (Path fd : (Iterable<Path>) fds::iterator) {
+                    try {
+                        if (Files.readSymbolicLink(fd).toString().equals(target)) {
+                            return new Unlinked(channel, fd);
+                        }
+                    } catch (IOException closedMeanwhile) {
+                        // another thread's descriptor (or the listing's own), closed while we looked: not ours
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            channel.close();
+            throw new IOException("cannot find the descriptor of a temporary file in /proc/self/fd");
+        }
+
+        String readAll() throws IOException {
+            channel.position(0);
+            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
         }
     }
 

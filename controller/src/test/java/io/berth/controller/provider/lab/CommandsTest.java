@@ -30,6 +30,27 @@ class CommandsTest {
     }
 
     @Test
+    void whileACommandRunsItsOutputFileHasNoNameSoAKilledBerthLeavesNothing() throws Exception {
+        // The command itself looks for the file in /tmp: it must already be unlinked when the command starts.
+        String look = "ls " + System.getProperty("java.io.tmpdir") + " | grep -c '^berth-provider-' || true";
+        List<Thread> threads = new java.util.ArrayList<>();
+        List<String> outputs = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        for (int i = 0; i < 8; i++) {
+            String me = "run" + i;
+            threads.add(Thread.ofPlatform().start(() -> outputs.add(Commands.run(
+                    List.of("sh", "-c", "echo " + me + "; " + look), Duration.ofSeconds(10), me).output())));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        // Eight at once: each got its own output (no descriptor mix-up) and saw no named file of any other either.
+        assertEquals(8, outputs.size());
+        for (int i = 0; i < 8; i++) {
+            assertTrue(outputs.contains("run" + i + "\n0\n"), outputs.toString());
+        }
+    }
+
+    @Test
     void theLabsOwnErrorLineIsTheMessageAndTellsTheKind() {
         Commands.Result r = new Commands.Result(1, """
                 [lab 23:30:16] blue1: starting dockerd (10.213.19.11)
