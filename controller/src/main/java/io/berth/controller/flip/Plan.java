@@ -31,6 +31,9 @@ record Plan(String from, String to, List<Move> moves, List<String> refusals) {
                 .filter(n -> !from.equals(n.pool()) && !to.equals(n.pool()) && n.schedulable()).toList();
         List<Move> moves = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
+        Map<String, Room> free = free(s);
+        Room needed = Room.NONE;
+        Set<Node> candidates = new java.util.LinkedHashSet<>();
         for (Service service : s.services()) {
             if (!service.replicated()) {
                 continue; // global services stay: their tasks on --from stop when it is drained, last
@@ -52,11 +55,60 @@ record Plan(String from, String to, List<Move> moves, List<String> refusals) {
                 continue;
             }
             List<Node> fit = toNodes.stream().filter(n -> Constraint.all(constraints, n)).toList();
+            List<Node> otherFit = others.stream().filter(n -> Constraint.all(constraints, n)).toList();
             refusals.addAll(placement(service, constraints, toNodes, fit, to));
+            int moving = onFrom.values().stream().mapToInt(Integer::intValue).sum();
+            if (!service.reservation().none() && !fit.isEmpty()) {
+                List<Node> room = new ArrayList<>(fit);
+                room.addAll(otherFit);
+                refusals.addAll(capacity(service, s, fromIds, room, free, moving, to));
+                needed = needed.plus(service.reservation().times(moving));
+                candidates.addAll(room);
+            }
             moves.add(new Move(service.id(), service.name(), service.replicas(), service.moving(), onFrom,
-                    names(fit), names(others.stream().filter(n -> Constraint.all(constraints, n)).toList())));
+                    names(fit), names(otherFit)));
+        }
+        Room all = candidates.stream().map(n -> free.get(n.id())).reduce(Room.NONE, Room::plus);
+        if (refusals.isEmpty() && !needed.none() && !all.covers(needed)) {
+            refusals.add("the services to move reserve " + needed.text() + " in all, but the nodes they may land on "
+                    + "have " + all.text() + " unreserved");
         }
         return new Plan(from, to, List.copyOf(moves), List.copyOf(refusals));
+    }
+
+    /** Each node's room not reserved by a task meant to run there (as the scheduler counts it). */
+    private static Map<String, Room> free(Swarm.Snapshot s) {
+        Map<String, Room> free = new java.util.HashMap<>();
+        s.nodes().forEach(n -> free.put(n.id(), n.resources()));
+        for (Task t : s.tasks()) {
+            if (t.wanted() && t.nodeId() != null && free.containsKey(t.nodeId())) {
+                free.merge(t.nodeId(), t.reserved(), Room::minus);
+            }
+        }
+        return free;
+    }
+
+    /**
+     * Whether the nodes a service may land on hold its moving tasks' reservations, plus the start-first overlap:
+     * a task of it already off the old pool is replaced too, and its replacement reserves room before the old
+     * one goes (up to its parallelism at once). The updater would wait forever for room that never comes.
+     */
+    private static List<String> capacity(Service service, Swarm.Snapshot s, Set<String> fromIds, List<Node> room,
+                                         Map<String, Room> free, int moving, String to) {
+        long elsewhere = s.tasksOf(service.id()).stream()
+                .filter(t -> t.wanted() && !fromIds.contains(t.nodeId())).count();
+        long need = moving + Math.min(service.parallelism(), elsewhere);
+        long holds = 0;
+        for (Node n : room) {
+            holds = Math.min(Long.MAX_VALUE - 1, holds + free.get(n.id()).holds(service.reservation()));
+        }
+        if (holds >= need) {
+            return List.of();
+        }
+        return List.of("service " + service.name() + ": reserves " + service.reservation().text() + " a task; "
+                + need + " must fit (" + moving + " to move" + (need > moving ? ", " + (need - moving)
+                + " start-first overlap" : "") + ") but the unreserved room of " + names(room).size()
+                + " node(s) it may land on (" + to + "'s and others) holds " + holds);
     }
 
     /** Why the service could not be placed on {@code to}'s nodes, each reason a line naming the service. */

@@ -42,6 +42,16 @@ record Service(String id, String name, long version, JsonNode spec, String updat
         return out;
     }
 
+    /** What each of its tasks reserves (CPU, memory); Room.NONE when nothing. */
+    Room reservation() {
+        return Room.of(spec.path("TaskTemplate").path("Resources").path("Reservations"));
+    }
+
+    /** Its UpdateConfig's Parallelism as the move runs it: 0 (every task at once) and unset are taken as 1. */
+    long parallelism() {
+        return Math.max(1, spec.path("UpdateConfig").path("Parallelism").asLong(1));
+    }
+
     /** {@code max_replicas_per_node}; 0 when unlimited. */
     long maxReplicasPerNode() {
         return spec.path("TaskTemplate").path("Placement").path("MaxReplicas").asLong(0);

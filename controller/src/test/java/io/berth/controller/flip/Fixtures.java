@@ -21,7 +21,8 @@ final class Fixtures {
         String labels = pool == null ? "{}" : "{'berth.pool': '" + pool + "'}";
         return Node.of(json("{'ID': '" + id + "', 'Spec': {'Role': '" + role + "', 'Availability': '" + availability
                 + "', 'Labels': " + labels + "}, 'Description': {'Hostname': '" + id + "-host', 'Platform': "
-                + "{'OS': 'linux', 'Architecture': 'x86_64'}, 'Engine': {'Labels': {'zone': 'a'}}}, 'Status': "
+                + "{'OS': 'linux', 'Architecture': 'x86_64'}, 'Engine': {'Labels': {'zone': 'a'}}, "
+                + "'Resources': {'NanoCPUs': 2000000000, 'MemoryBytes': 4294967296}}, 'Status': "
                 + "{'State': 'ready'}" + (role.equals("manager") ? ", 'ManagerStatus': {'Reachability': 'reachable'}"
                 : "") + "}"));
     }
@@ -32,6 +33,23 @@ final class Fixtures {
         return Service.of(json("{'ID': '" + id + "', 'Version': {'Index': 7}, 'Spec': {'Name': '" + id
                 + "', 'Mode': {'Replicated': {'Replicas': " + replicas + "}}, 'TaskTemplate': {'Placement': "
                 + "{'Constraints': [" + c + "]}}" + (extra.isEmpty() ? "" : ", " + extra) + "}}"));
+    }
+
+    /** The service with a reservation per task; its tasks made by {@link #reserving(Task, Room)}. */
+    static Service reserving(Service service, Room each) {
+        com.fasterxml.jackson.databind.node.ObjectNode raw = JSON.createObjectNode();
+        raw.put("ID", service.id());
+        raw.putObject("Version").put("Index", service.version());
+        com.fasterxml.jackson.databind.node.ObjectNode spec = service.spec().deepCopy();
+        spec.withObjectProperty("TaskTemplate").putObject("Resources").putObject("Reservations")
+                .put("NanoCPUs", each.nanoCpus()).put("MemoryBytes", each.memoryBytes());
+        raw.set("Spec", spec);
+        return Service.of(raw);
+    }
+
+    static Task reserving(Task task, Room each) {
+        return new Task(task.id(), task.serviceId(), task.nodeId(), task.desiredState(), task.state(),
+                task.forceUpdate(), each);
     }
 
     static Service global(String id) {
@@ -46,7 +64,7 @@ final class Fixtures {
     /** A task of the spec whose ForceUpdate is {@code forceUpdate}. */
     static Task task(String service, String node, String desired, String state, long forceUpdate) {
         return new Task(service + "." + node + "." + desired + "." + state + "." + forceUpdate, service, node, desired,
-                state, forceUpdate);
+                state, forceUpdate, Room.NONE);
     }
 
     static Task running(String service, String node) {

@@ -88,6 +88,62 @@ class PlanTest {
     }
 
     @Test
+    void reservationsBeyondTheUnreservedRoomOfTheNodesTheyMayLandOnAreRefused() {
+        // Each node has 2 CPU, 4 GiB. A hog on green holds 1.5 CPU of g1 and of g2: 0.5 CPU left on each.
+        Room cpu = new Room(1_000_000_000L, 0);
+        Service web = Fixtures.reserving(replicated("web", 2, List.of("node.role==worker",
+                "node.labels.berth.pool!=other"), ""), cpu);
+        Service hog = Fixtures.reserving(replicated("hog", 2, List.of("node.labels.berth.pool==green"), ""),
+                new Room(1_500_000_000L, 0));
+        List<Task> tasks = List.of(Fixtures.reserving(running("web", "b1"), cpu),
+                Fixtures.reserving(running("web", "b2"), cpu),
+                Fixtures.reserving(running("hog", "g1"), new Room(1_500_000_000L, 0)),
+                Fixtures.reserving(running("hog", "g2"), new Room(1_500_000_000L, 0)));
+        Plan refused = plan(List.of(web, hog), tasks);
+        assertEquals(List.of("service web: reserves 1 CPU a task; 2 must fit (2 to move) but the unreserved room of "
+                + "2 node(s) it may land on (green's and others) holds 0"), refused.refusals());
+
+        // Without the hog both fit, one a node; the aggregate holds too.
+        assertEquals(List.of(), plan(List.of(web), tasks.subList(0, 2)).refusals());
+
+        // One of web's tasks already on green is replaced too, start-first: its replacement needs room first.
+        List<Task> split = List.of(Fixtures.reserving(running("web", "b1"), cpu),
+                Fixtures.reserving(running("web", "g1"), new Room(1_000_000_000L, 0)),
+                Fixtures.reserving(running("hog", "g2"), new Room(1_500_000_000L, 0)));
+        Plan overlap = plan(List.of(web, hog), split);
+        assertEquals(List.of("service web: reserves 1 CPU a task; 2 must fit (1 to move, 1 start-first overlap) but "
+                + "the unreserved room of 2 node(s) it may land on (green's and others) holds 1"), overlap.refusals());
+
+        // Memory counts the same way; a service reserving nothing fits anywhere.
+        Service big = Fixtures.reserving(replicated("big", 1, List.of("node.role==worker"), ""),
+                new Room(0, 3L << 30));
+        Plan memory = plan(List.of(big), List.of(Fixtures.reserving(running("big", "b1"), new Room(0, 3L << 30)),
+                Fixtures.reserving(running("big", "g1"), new Room(0, 3L << 30)),
+                Fixtures.reserving(running("big", "g2"), new Room(0, 3L << 30)),
+                Fixtures.reserving(running("big", "o1"), new Room(0, 3L << 30))));
+        assertEquals(1, memory.refusals().size(), memory.refusals().toString());
+        assertTrue(memory.refusals().get(0).startsWith("service big: reserves 3 GiB a task"), memory.refusals().get(0));
+    }
+
+    @Test
+    void servicesThatFitOneByOneButNotTogetherAreRefusedInAll() {
+        Room cpu = new Room(1_000_000_000L, 0);
+        List<Service> services = new ArrayList<>();
+        List<Task> tasks = new ArrayList<>();
+        // Green (2 nodes, 4 CPU) and o1 (2 CPU): 6 CPU. Three services of 2 tasks and 1 CPU each fit one by one
+        // (6 CPU), four do not fit together (8 CPU).
+        for (String name : List.of("a", "b", "c", "d")) {
+            services.add(Fixtures.reserving(replicated(name, 2, List.of("node.role==worker"), ""), cpu));
+            tasks.add(Fixtures.reserving(running(name, "b1"), cpu));
+            tasks.add(Fixtures.reserving(running(name, "b2"), cpu));
+        }
+        Plan plan = plan(services, tasks);
+        assertEquals(List.of("the services to move reserve 8 CPU in all, but the nodes they may land on have 6 CPU, "
+                + "12 GiB unreserved"), plan.refusals());
+        assertEquals(List.of(), plan(services.subList(0, 3), tasks.subList(0, 6)).refusals());
+    }
+
+    @Test
     void anUnfinishedMoveIsResumedEvenWhenNoTaskIsLeftOnTheOldPool() {
         Service labelled = replicated("web", 2, List.of(), "'Labels': {'berth.flip.original': 'e30='}");
         Plan plan = plan(List.of(labelled), List.of(running("web", "g1"), running("web", "g2")));
