@@ -6,6 +6,7 @@ import io.berth.config.BerthConfig;
 import io.berth.config.Durations;
 import io.berth.controller.cli.Terminal;
 import io.berth.controller.cli.UsageException;
+import io.berth.controller.lock.SwarmLock;
 import io.berth.controller.pool.Fleet;
 import io.berth.controller.pool.PoolView;
 import java.time.Duration;
@@ -89,17 +90,15 @@ final class Flip {
         long start = System.nanoTime();
         SwarmLock lock;
         try {
-            lock = SwarmLock.acquire(swarm, title(), options.breakLock);
+            lock = SwarmLock.acquire(swarm.managers, title(), options.breakLock);
         } catch (SwarmLock.HeldException held) {
             return finish(plan, refusals, List.of(), List.of(), title() + " refused: " + held.getMessage());
         }
-        Thread release = new Thread(lock::close, "release-lock"); // Ctrl-C: the lock goes too
-        Runtime.getRuntime().addShutdownHook(release);
         List<String> done = new ArrayList<>();
         List<Moved> moved = new ArrayList<>();
         try {
-            done.add(step(new AvailabilityStep(swarm, to, "active")));
-            done.add(step(new AvailabilityStep(swarm, from, "pause")));
+            done.add(step(lock, new AvailabilityStep(swarm, to, "active")));
+            done.add(step(lock, new AvailabilityStep(swarm, from, "pause")));
             // Read again under the lock, the old pool paused: what is on it now is what moves.
             Swarm.Snapshot paused = swarm.snapshot();
             Plan now = Plan.build(paused, from, to);
@@ -108,11 +107,11 @@ final class Flip {
                         now.refusals()));
             }
             Set<String> fromIds = paused.pool(from).stream().map(Node::id).collect(Collectors.toSet());
-            String failed = move(swarm, now.moves(), fromIds, moved);
+            String failed = move(swarm, lock, now.moves(), fromIds, moved);
             if (failed != null) {
                 return finish(now, List.of(), moved, done, title() + " not done: " + failed);
             }
-            done.add(step(new DrainStep(swarm, from, to, timeout)));
+            done.add(step(lock, new DrainStep(swarm, from, to, timeout)));
             Log.info(String.format(java.util.Locale.ROOT, "%s done in %.1f s: %d service(s) moved, %s drained",
                     title(), (System.nanoTime() - start) / 1e9, moved.size(), from));
             return finish(now, List.of(), moved, done, null);
@@ -120,11 +119,6 @@ final class Flip {
             return finish(plan, List.of(), moved, done, title() + " not done: " + Log.oneLine(e));
         } finally {
             lock.close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(release);
-            } catch (IllegalStateException exiting) {
-                // already shutting down: the hook runs anyway
-            }
         }
     }
 
@@ -132,12 +126,14 @@ final class Flip {
      * Moves the services, {@code --batch} at a time; a batch with a failure is the last. Returns what failed, or
      * null.
      */
-    private String move(Swarm swarm, List<Plan.Move> moves, Set<String> fromIds, List<Moved> moved)
+    private String move(Swarm swarm, SwarmLock lock, List<Plan.Move> moves, Set<String> fromIds, List<Moved> moved)
             throws InterruptedException {
         ExecutorService workers = Executors.newFixedThreadPool(options.batch);
         try {
             for (int i = 0; i < moves.size(); i += options.batch) {
                 List<Plan.Move> batch = moves.subList(i, Math.min(moves.size(), i + options.batch));
+                lock.step("move " + batch.stream().map(Plan.Move::service).collect(Collectors.joining(", "))
+                        + " (" + (i + batch.size()) + " of " + moves.size() + " services)");
                 List<Future<Moved>> running = new ArrayList<>();
                 for (Plan.Move m : batch) {
                     running.add(workers.submit(() -> moveOne(swarm, m, fromIds)));
@@ -181,7 +177,8 @@ final class Flip {
         }
     }
 
-    private static String step(io.berth.agent.step.Step step) throws Exception {
+    private static String step(SwarmLock lock, io.berth.agent.step.Step step) throws Exception {
+        lock.step(step.name());
         StepResult result = step.run(false);
         Log.info(step.name() + ": " + (result.changed() ? "" : "ok: ") + result.message());
         return step.name() + ": " + result.message();

@@ -6,6 +6,7 @@ import io.berth.controller.cli.ConfigOption;
 import io.berth.controller.cli.Output;
 import io.berth.controller.cli.Terminal;
 import io.berth.controller.cli.UsageException;
+import io.berth.controller.lock.SwarmLock;
 import io.berth.controller.provider.Vm;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +33,10 @@ import picocli.CommandLine.Parameters;
                     + "records it marked) is removed. A rerun after an interruption finishes the job.",
             "",
             "It refuses while a member is Active and runs tasks (the load is still there: flip it away first), "
-                    + "naming them, unless --force. It asks first unless --yes, and without a terminal it needs --yes."},
+                    + "naming them, unless --force. It asks first unless --yes, and without a terminal it needs --yes.",
+            "",
+            "It holds the Swarm-wide lock berth-lock while it works, as flip and rollback do: it refuses while "
+                    + "another berth holds it, naming the holder."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:nothing of the pool is left", "1:refused, not confirmed, or something is left: the last "
                 + "line names it", "2:bad usage or config"})
@@ -59,6 +63,10 @@ public final class PoolDestroyCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would be destroyed; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--break-lock", description = "Take the Swarm-wide lock berth-lock even from a holder that "
+            + "still seems to run elsewhere (one on this machine whose process is gone is taken over anyway).")
+    boolean breakLock;
+
     @Option(names = "--shutdown-timeout", paramLabel = "D",
             description = "How long each VM's guest shutdown may take before it is powered off "
                     + "(default: the agent's swarm.drainTimeout and 30 s).")
@@ -82,11 +90,7 @@ public final class PoolDestroyCommand implements Callable<Integer> {
                 output.print(new Report(pool, dryRun, List.of(), List.of()), "pool " + pool + ": nothing to destroy");
                 return 0;
             }
-            List<String> busy = view.members().stream().filter(PoolView.Member::carriesLoad)
-                    .map(m -> m.name() + " (" + m.tasks() + " task(s))").toList();
-            if (!busy.isEmpty() && !force) {
-                Log.error("pool " + pool + " not destroyed: Active and running tasks: " + String.join(", ", busy)
-                        + ": move the load first (or --force)");
+            if (refusedBusy(view)) {
                 return 1;
             }
             String names = view.members().stream().map(PoolView.Member::name).collect(Collectors.joining(", "));
@@ -100,32 +104,64 @@ public final class PoolDestroyCommand implements Callable<Integer> {
                 Log.error("pool " + pool + " not destroyed: not confirmed");
                 return 1;
             }
-            Map<String, Vm> vms = PoolView.await(fleet.provider().list(Optional.of(pool)), PoolView.LIST).stream()
-                    .collect(Collectors.toMap(Vm::name, Function.identity()));
-            Map<String, MemberReport> reports = new ConcurrentHashMap<>();
-            ExecutorService workers = Executors.newFixedThreadPool(Math.min(VmRunner.PARALLEL, view.members().size()));
+            // One flip, rollback or destroy at a time: a flip moving load onto this pool must not meet it vanishing.
+            SwarmLock lock;
             try {
-                List<CompletableFuture<Void>> all = new ArrayList<>();
-                for (PoolView.Member m : view.members()) {
-                    all.add(CompletableFuture.runAsync(() -> reports.put(m.name(),
-                            destroy(fleet, m, Optional.ofNullable(vms.get(m.name())), shutdown)), workers));
-                }
-                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-            } finally {
-                workers.shutdownNow();
-            }
-
-            PoolView after = PoolView.read(fleet, pool);
-            List<String> left = after.members().stream().map(m -> m.name() + " (" + String.join("; ",
-                    m.problems().isEmpty() ? List.of("still there") : m.problems()) + ")").toList();
-            List<MemberReport> ordered = view.members().stream().map(m -> reports.get(m.name())).toList();
-            output.print(new Report(pool, false, ordered, left), text(ordered, left));
-            if (!left.isEmpty()) {
-                Log.error("pool " + pool + " not destroyed: left: " + String.join(", ", left));
+                lock = SwarmLock.acquire(fleet.managers(), "destroy pool " + pool, breakLock);
+            } catch (SwarmLock.HeldException held) {
+                Log.error("pool " + pool + " not destroyed: " + held.getMessage());
                 return 1;
             }
-            return 0;
+            try (lock) {
+                return destroy(fleet, lock, shutdown);
+            }
         }
+    }
+
+    /** Under the lock: the pool read again (a flip may have ended meanwhile), then every member destroyed. */
+    private int destroy(Fleet fleet, SwarmLock lock, Duration shutdown) throws Exception {
+        PoolView view = PoolView.read(fleet, pool);
+        if (refusedBusy(view)) {
+            return 1;
+        }
+        lock.step("shut down and destroy " + view.members().size() + " VM(s)");
+        Map<String, Vm> vms = PoolView.await(fleet.provider().list(Optional.of(pool)), PoolView.LIST).stream()
+                .collect(Collectors.toMap(Vm::name, Function.identity()));
+        Map<String, MemberReport> reports = new ConcurrentHashMap<>();
+        ExecutorService workers = Executors.newFixedThreadPool(Math.min(VmRunner.PARALLEL, view.members().size()));
+        try {
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            for (PoolView.Member m : view.members()) {
+                all.add(CompletableFuture.runAsync(() -> reports.put(m.name(),
+                        destroy(fleet, m, Optional.ofNullable(vms.get(m.name())), shutdown)), workers));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        } finally {
+            workers.shutdownNow();
+        }
+
+        PoolView after = PoolView.read(fleet, pool);
+        List<String> left = after.members().stream().map(m -> m.name() + " (" + String.join("; ",
+                m.problems().isEmpty() ? List.of("still there") : m.problems()) + ")").toList();
+        List<MemberReport> ordered = view.members().stream().map(m -> reports.get(m.name())).toList();
+        output.print(new Report(pool, false, ordered, left), text(ordered, left));
+        if (!left.isEmpty()) {
+            Log.error("pool " + pool + " not destroyed: left: " + String.join(", ", left));
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Refuses (saying why) when a member carries load, Active and running tasks, unless --force. */
+    private boolean refusedBusy(PoolView view) {
+        List<String> busy = view.members().stream().filter(PoolView.Member::carriesLoad)
+                .map(m -> m.name() + " (" + m.tasks() + " task(s))").toList();
+        if (busy.isEmpty() || force) {
+            return false;
+        }
+        Log.error("pool " + pool + " not destroyed: Active and running tasks: " + String.join(", ", busy)
+                + ": move the load first (or --force)");
+        return true;
     }
 
     /** One member: guest shutdown if its VM runs, destroy, then its leftovers. A failed step does not stop the next. */

@@ -1,4 +1,4 @@
-package io.berth.controller.flip;
+package io.berth.controller.lock;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,6 +31,6 @@ class SwarmLockTest {
         Map<String, String> elsewhere = new HashMap<>(SwarmLock.holder("flip"));
         elsewhere.put(SwarmLock.PID, "999999999");
         assertFalse(SwarmLock.staleHere(elsewhere, "not-" + elsewhere.get(SwarmLock.HOST)));
-        assertTrue(SwarmLock.describe(elsewhere).contains("(flip)"), SwarmLock.describe(elsewhere));
+        assertTrue(SwarmLock.Holder.of(elsewhere).text().contains("(flip)"), SwarmLock.Holder.of(elsewhere).text());
     }
 }
