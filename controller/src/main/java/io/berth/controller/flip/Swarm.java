@@ -3,16 +3,22 @@ package io.berth.controller.flip;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.model.SwarmNodeAvailability;
+import io.berth.agent.retry.Retry;
+import io.berth.agent.step.TransientFailure;
 import io.berth.agent.swarm.Managers;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The Swarm as the flip reads and changes it, through the managers (failed over, every call bounded). Services
+ * The Swarm as the flip reads and changes it, through the managers (failed over, every call bounded). A call that
+ * no manager could answer (all unreachable, or a leader election: "the swarm does not have a leader") is tried
+ * again for up to {@link #RIDE_THROUGH}, so a flip rides through a manager lost or stalled mid-move. Services
  * are read and written raw: a spec must round-trip exactly, a null UpdateConfig staying null.
  */
 final class Swarm {
@@ -20,6 +26,9 @@ final class Swarm {
     /** A read-modify-write that met a newer version ("update out of sequence") is read again this often. */
     private static final int UPDATE_ATTEMPTS = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a call no manager answers is tried again: beyond a Raft election (about 10 s in Swarm). */
+    static final Duration RIDE_THROUGH = Duration.ofSeconds(45);
+    private static final Retry AGAIN = new Retry(Duration.ofMillis(250), Duration.ofSeconds(2));
 
     final Managers managers;
 
@@ -63,8 +72,7 @@ final class Swarm {
 
     /** The service as stored, or with Swarm's defaults filled in ({@code insertDefaults}). */
     Service service(String id, boolean withDefaults) throws Exception {
-        return Service.of(managers.call(m -> m.send("GET", "/services/" + id
-                + (withDefaults ? "?insertDefaults=true" : ""), null)));
+        return Service.of(send("GET", "/services/" + id + (withDefaults ? "?insertDefaults=true" : ""), null));
     }
 
     /**
@@ -80,10 +88,10 @@ final class Swarm {
                 return;
             }
             try {
-                managers.call(m -> m.send("POST", "/services/" + id + "/update?version=" + now.version(), spec));
+                send("POST", "/services/" + id + "/update?version=" + now.version(), spec);
                 return;
             } catch (Exception e) {
-                boolean stale = String.valueOf(e.getMessage()).contains("out of sequence");
+                boolean stale = outOfSequence(e);
                 if (!stale || attempt >= UPDATE_ATTEMPTS) {
                     throw e;
                 }
@@ -92,11 +100,28 @@ final class Swarm {
     }
 
     void setAvailability(String nodeId, String availability) throws Exception {
-        managers.setAvailability(nodeId, SwarmNodeAvailability.valueOf(availability.toUpperCase(java.util.Locale.ROOT)));
+        SwarmNodeAvailability wanted = SwarmNodeAvailability.valueOf(availability.toUpperCase(java.util.Locale.ROOT));
+        AGAIN.until(Instant.now().plus(RIDE_THROUGH), Swarm::noManagerAnswered, () -> {
+            managers.setAvailability(nodeId, wanted);
+            return null;
+        });
     }
 
     JsonNode send(String method, String path, Object body) throws Exception {
-        return managers.call(m -> m.send(method, path, body));
+        return AGAIN.until(Instant.now().plus(RIDE_THROUGH), Swarm::noManagerAnswered,
+                () -> managers.call(m -> m.send(method, path, body)));
+    }
+
+    /**
+     * No manager could answer (each failed over to the next): worth trying again. Not a 4xx, and not "update out
+     * of sequence" (a 500 every manager gives alike): the same request would meet the same answer.
+     */
+    static boolean noManagerAnswered(Exception e) {
+        return e instanceof TransientFailure t && t.transientFailure() && !outOfSequence(e);
+    }
+
+    static boolean outOfSequence(Exception e) {
+        return String.valueOf(e.getMessage()).contains("out of sequence");
     }
 
     static String filters(Map<String, List<String>> filters) {
@@ -108,7 +133,7 @@ final class Swarm {
     }
 
     private <T> List<T> list(String path, Function<JsonNode, T> of) throws Exception {
-        JsonNode answer = managers.call(m -> m.send("GET", path, null));
+        JsonNode answer = send("GET", path, null);
         List<T> out = new ArrayList<>();
         answer.forEach(item -> out.add(of.apply(item)));
         return out;
