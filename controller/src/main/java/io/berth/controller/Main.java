@@ -7,6 +7,7 @@ import io.berth.controller.flip.FlipCommand;
 import io.berth.controller.flip.RollbackCommand;
 import io.berth.controller.init.InitCommand;
 import io.berth.controller.pool.PoolCommand;
+import io.berth.controller.status.StatusCommand;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
 
 /** berth's entry point: one-line errors and three exit codes, whatever fails. */
 @Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {InitCommand.class, PoolCommand.class, FlipCommand.class, RollbackCommand.class},
+        subcommands = {InitCommand.class, PoolCommand.class, FlipCommand.class, RollbackCommand.class,
+            StatusCommand.class},
         description = {
             "Blue-green pools of Docker Swarm workers: clones a pool of worker VMs beside the old one, "
                     + "moves the load, keeps the old pool for rollback, then destroys it.",

@@ -14,9 +14,9 @@ import java.util.Base64;
  * {@code berth.flip.original} in the same update that sets the move's temporary settings, so a crash can never
  * leave a service at temporary settings without the way back written beside them.
  */
-final class MoveSettings {
+public final class MoveSettings {
 
-    static final String ORIGINAL_LABEL = "berth.flip.original";
+    public static final String ORIGINAL_LABEL = "berth.flip.original";
     /** Swarm's own default monitor period, for a defaults view that lacks one. */
     static final long DEFAULT_MONITOR_NANOS = 5_000_000_000L;
 

@@ -1,0 +1,54 @@
+package io.berth.controller.status;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.berth.controller.lock.SwarmLock;
+import io.berth.controller.pool.PoolView;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StatusTest {
+
+    private static PoolView.Member member(String name, String availability, int tasks, String... problems) {
+        return new PoolView.Member(name, "vm-" + name, "on", "10.0.0.1", "node-" + name, "ready", availability, tasks,
+                "10.0.0.1", List.of(problems));
+    }
+
+    private final List<PoolView> views = List.of(
+            new PoolView("blue", 2, List.of(member("blue1", "drain", 1), member("blue2", "drain", 0))),
+            new PoolView("green", 2, List.of(member("green1", "active", 4), member("green2", "pause", 3))));
+
+    @Test
+    void eachPoolIsCountedAndThePoolThatCarriesTheLoadIsNamed() {
+        StatusCommand.Status status = StatusCommand.Status.of(views, Optional.empty(), List.of());
+        assertEquals(List.of(), status.disagreements());
+        StatusCommand.Pool green = status.pools().get(1);
+        assertEquals(List.of(2, 2, 1, 1, 0, 7), List.of(green.members(), green.ready(), green.active(), green.paused(),
+                green.drained(), green.tasks()));
+        assertTrue(green.carriesLoad());
+        assertEquals(false, status.pools().get(0).carriesLoad(), "drained: its one (global) task is no load");
+        assertTrue(status.text().contains("no flip, rollback or pool destroy in progress"), status.text());
+    }
+
+    @Test
+    void aFlipInProgressShowsItsHolderAndStep() {
+        SwarmLock.Holder holder = new SwarmLock.Holder("root@ops1", "4242", "2026-12-02T05:00:00Z",
+                "flip blue -> green", "move web, api (2 of 3 services)");
+        StatusCommand.Status status = StatusCommand.Status.of(views, Optional.of(holder), List.of("web"));
+        assertEquals(List.of(), status.disagreements(), "a move under a held lock is work in progress");
+        assertTrue(status.text().contains("in progress: root@ops1 pid 4242 since 2026-12-02T05:00:00Z "
+                + "(flip blue -> green), at step: move web, api (2 of 3 services)"), status.text());
+        assertTrue(status.text().contains("moves not finished: web"), status.text());
+    }
+
+    @Test
+    void disagreementsAndAMoveLeftWithoutAHolderMakeItFail() {
+        List<PoolView> broken = List.of(new PoolView("blue", 1, List.of(member("blue1", "active", 0, "no A record"))));
+        StatusCommand.Status status = StatusCommand.Status.of(broken, Optional.empty(), List.of("web"));
+        assertEquals(List.of("pool blue: blue1: no A record", "a move was left unfinished and nobody holds "
+                + "berth-lock: web: rerun the flip, or roll back"), status.disagreements());
+        assertTrue(status.text().contains("disagrees: pool blue: blue1: no A record"), status.text());
+    }
+}
