@@ -70,9 +70,19 @@ class FlipIT {
         BerthCli.Result init = berth.run(60, "init", "--lab", lab.name());
         assertEquals(0, init.exit(), init.toString());
         Path yml = dir.resolve("berth.yml");
-        Files.writeString(yml, Files.readString(yml).replace("{size: 3}", "{size: 2}"));
+        // berth calls manager2 first (a follower; the first manager made the Swarm and leads it): the one stalled
+        // mid-rollback, so berth's failover is what is tried, not a Raft election (see the README for that).
+        String text = Files.readString(yml).replace("{size: 3}", "{size: 2}");
+        java.util.regex.Matcher listed = java.util.regex.Pattern.compile("(?m)^managers:\n  api: \\[([^\\]]*)\\]")
+                .matcher(text);
+        assertTrue(listed.find(), text);
+        List<String> apis = new ArrayList<>(List.of(listed.group(1).split(",\\s*")));
+        apis.add(apis.removeFirst());
+        text = text.substring(0, listed.start(1)) + String.join(", ", apis) + text.substring(listed.end(1));
+        Files.writeString(yml, text);
         Files.copy(yml, otherDir.resolve("berth.yml"));
-        api = "http://" + URI.create(lab.managersApi().get(0)).getAuthority() + "/v1.41";
+        // The test reads the last manager: the second (berth's first) is stalled mid-rollback.
+        api = "http://" + URI.create(lab.managersApi().getLast()).getAuthority() + "/v1.41";
 
         BerthCli.Result blue = berth.run(300, "pool", "create", "blue");
         assertEquals(0, blue.exit(), blue.toString());
@@ -102,7 +112,8 @@ class FlipIT {
 
     @AfterAll
     static void nothingIsLeft() {
-        for (String s : List.of("plain", "health", "startfirst", "rollsback", "everywhere", "pinned", "fragile")) {
+        for (String s : List.of("plain", "health", "startfirst", "rollsback", "everywhere", "pinned", "fragile", "hog",
+                "roomy")) {
             try {
                 lab.exec("manager", "docker", "service", "rm", s);
             } catch (RuntimeException gone) {
@@ -128,6 +139,28 @@ class FlipIT {
             assertEquals(before, state(), "nothing changed");
         } finally {
             lab.exec("manager", "docker", "service", "rm", "pinned");
+        }
+        // Room: a hog holds all but half a CPU of each green node (every lab engine reports the machine's CPUs); a
+        // service reserving 1 CPU a task then runs on blue only, and green has no room for it.
+        long cpus = 0;
+        for (JsonNode n : get("/nodes")) {
+            cpus = Math.max(cpus, n.path("Description").path("Resources").path("NanoCPUs").asLong());
+        }
+        String hogCpus = String.format(java.util.Locale.ROOT, "%.1f", cpus / 1e9 - 0.5);
+        service("hog", "--replicas", "2", "--reserve-cpu", hogCpus, "--constraint", "node.labels.berth.pool==green");
+        service("roomy", "--replicas", "2", "--reserve-cpu", "1", "--constraint", "node.role==worker");
+        awaitRunning(Duration.ofSeconds(60));
+        try {
+            assertEquals(Set.of("blue"), poolsRunning(List.of("roomy")));
+            String before = state();
+            BerthCli.Result refused = berth.run(120, "flip", "--from", "blue", "--to", "green", "--yes");
+            assertEquals(1, refused.exit(), refused.toString());
+            assertTrue(refused.lastLine().contains("service roomy: reserves 1 CPU a task; 2 must fit")
+                    && refused.lastLine().contains("holds 0") && refused.lastLine().contains("nothing changed"),
+                    refused.lastLine());
+            assertEquals(before, state(), "nothing changed");
+        } finally {
+            lab.exec("manager", "docker", "service", "rm", "hog", "roomy");
         }
         BerthCli.Result dryRun = berth.run(120, "flip", "--from", "blue", "--to", "green", "--dry-run");
         assertEquals(0, dryRun.exit(), dryRun.toString());
@@ -166,28 +199,55 @@ class FlipIT {
 
     @Test
     @Order(3)
-    void rollbackToBlueTwoServicesAtATimeWithNoDip() throws Exception {
+    void rollbackToBlueTwoServicesAtATimeWithNoDipWhileTheFirstManagerStalls() throws Exception {
+        String first = lab.managers().get(1); // berth's first (see twoPoolsAndTheLoadOnBlue), a follower
         try (Sampler sampler = new Sampler()) {
             Instant start = Instant.now();
-            BerthCli.Result rollback = berth.run(600, "rollback", "--to", "blue", "--batch", "2", "--yes");
-            assertEquals(0, rollback.exit(), rollback.toString());
-            assertTrue(rollback.out().contains("rollback green -> blue"), rollback.out());
-            report("rollback green -> blue", start, sampler);
+            Process rollback = berth.start("rollback", "--to", "blue", "--batch", "2", "--yes");
+            Instant until = Instant.now().plusSeconds(120);
+            while (labelled().isEmpty() && rollback.isAlive() && Instant.now().isBefore(until)) {
+                Thread.sleep(50);
+            }
+            assertFalse(labelled().isEmpty(), "no move began:\n" + berth.err());
+            // The manager berth calls first accepts and never answers now.
+            lab.stall(first);
+            try {
+                assertTrue(rollback.waitFor(600, TimeUnit.SECONDS), berth.err());
+                assertEquals(0, rollback.exitValue(), berth.err());
+                assertTrue(Files.readString(dir.resolve("berth.out")).contains("rollback green -> blue"));
+            } finally {
+                lab.unstall(first);
+            }
+            report("rollback green -> blue, the first manager stalled mid-move", start, sampler);
         }
         assertLoadOn("blue", "green");
+        awaitManagersReachable(Duration.ofSeconds(90));
     }
 
     @Test
     @Order(4)
-    void aFlipKilledInTheMiddleOfAMoveIsFinishedByTheRerun() throws Exception {
+    void aFlipStoppedOrKilledInTheMiddleOfAMoveIsFinishedByTheRerun() throws Exception {
         try (Sampler sampler = new Sampler()) {
             Instant start = Instant.now();
-            Process flip = berth.start("flip", "--from", "blue", "--to", "green", "--yes");
+            // SIGTERM (Ctrl-C alike) mid-move: berth exits soon and gives the lock back on its way out.
+            Process stopped = berth.start("flip", "--from", "blue", "--to", "green", "--yes");
+            awaitLock(stopped);
             Instant until = Instant.now().plusSeconds(120);
-            while (labelled().isEmpty() && flip.isAlive() && Instant.now().isBefore(until)) {
+            while (labelled().isEmpty() && stopped.isAlive() && Instant.now().isBefore(until)) {
                 Thread.sleep(50);
             }
             assertFalse(labelled().isEmpty(), "no move began:\n" + berth.err());
+            BerthCli.Result status = new BerthCli(otherDir).run(60, "status");
+            assertEquals(0, status.exit(), "a flip at work is no disagreement: " + status);
+            assertTrue(status.out().contains("(flip blue -> green), at step: move "), status.out());
+            stopped.destroy();
+            assertTrue(stopped.waitFor(20, TimeUnit.SECONDS), "berth ignored SIGTERM");
+            assertEquals(0, get("/configs").size(), "SIGTERM released the lock");
+
+            // SIGKILL in the middle of a move, as the lock's step label tells (the move of the SIGTERMed run is
+            // still under way in Swarm).
+            Process flip = berth.start("flip", "--from", "blue", "--to", "green", "--yes");
+            awaitStep(flip, "move ");
             flip.destroyForcibly(); // SIGKILL: no finally, no shutdown hook
             assertTrue(flip.waitFor(10, TimeUnit.SECONDS));
             assertFalse(labelled().isEmpty(), "killed mid-move: the label is the crash state");
@@ -195,12 +255,19 @@ class FlipIT {
             assertEquals(0, rerun.exit(), rerun.toString());
             assertTrue(rerun.err().contains("taking over a stale lock"), rerun.err());
             assertTrue(rerun.out().contains("resuming an unfinished move"), rerun.out());
-            report("flip blue -> green, killed and rerun", start, sampler);
+            report("flip blue -> green, stopped, killed and rerun", start, sampler);
         }
         assertLoadOn("green", "blue");
         BerthCli.Result again = berth.run(120, "flip", "--from", "blue", "--to", "green", "--yes");
         assertEquals(0, again.exit(), again.toString());
         assertTrue(again.out().contains("nothing to move"), again.out());
+        BerthCli.Result status = berth.run(60, "status", "-o", "json");
+        assertEquals(0, status.exit(), status.toString());
+        JsonNode after = JSON.readTree(status.out());
+        assertTrue(after.get("lock").isNull() && after.get("unfinishedMoves").isEmpty(), after.toString());
+        for (JsonNode pool : after.get("pools")) {
+            assertEquals(pool.get("pool").asText().equals("green"), pool.get("carriesLoad").asBoolean(), pool.toString());
+        }
     }
 
     @Test
@@ -222,7 +289,7 @@ class FlipIT {
             assertEquals(List.of("fragile"), labelled(), "its own settings stay in its label");
             assertEquals(0, get("/configs").size(), "the lock is released on failure too");
             System.out.println("FlipIT fragile: " + flip.lastLine());
-            report("flip green -> blue, stopped by fragile", start, sampler, Set.of("fragile"));
+            report("flip green -> blue, stopped by fragile", start, sampler);
         }
         try (Sampler sampler = new Sampler()) {
             Instant start = Instant.now();
@@ -261,8 +328,9 @@ class FlipIT {
     /** Prints what the sampler saw; every service but {@code exempt} must never have been below its replicas. */
     private static void report(String what, Instant start, Sampler sampler, Set<String> exempt) {
         sampler.close();
-        String line = String.format(java.util.Locale.ROOT, "%s: %.1f s, %d samples, lowest running/desired %s",
-                what, Duration.between(start, Instant.now()).toMillis() / 1000.0, sampler.samples, sampler.lowest);
+        String line = String.format(java.util.Locale.ROOT, "%s: %.1f s, %d samples, lowest running/desired %s, "
+                + "by task timestamps %s", what, Duration.between(start, Instant.now()).toMillis() / 1000.0,
+                sampler.samples, sampler.lowest, sampler.timestampLowest);
         System.out.println("FlipIT " + line);
         assertTrue(sampler.samples > 10, line);
         Set<String> sampled = new HashSet<>(REPLICATED);
@@ -272,6 +340,9 @@ class FlipIT {
                 + ", lowest " + sampler.lowest.get(s) + " with tasks " + sampler.tasksAtLowest.get(s)));
         sampler.ratio.forEach((s, r) -> assertTrue(r >= 1.0 || exempt.contains(s), "service " + s
                 + " fell below its replicas: " + line + "; its tasks then: " + sampler.tasksAtLowest.get(s)));
+        assertTrue(sampler.timestampRatio.keySet().containsAll(REPLICATED), line);
+        sampler.timestampRatio.forEach((s, r) -> assertTrue(r >= 1.0 || exempt.contains(s), "service " + s
+                + " fell below its replicas between two polls (task timestamps): " + line));
     }
 
     /** Polls the first manager every 200 ms: per replicated service, running tasks over replicas. */
@@ -281,6 +352,18 @@ class FlipIT {
         /** Each service's first sample, and its tasks (pool:desired/state) when it was at its lowest. */
         final Map<String, String> first = new ConcurrentHashMap<>();
         final Map<String, String> tasksAtLowest = new ConcurrentHashMap<>();
+        /**
+         * Each task's running interval by Swarm's own timestamps (Status.Timestamp when it entered running, and
+         * when it left it), so a dip shorter than a poll is still seen: per service, the lowest number of tasks
+         * running at once at any instant of the window.
+         */
+        final Map<String, Instant> runningSince = new ConcurrentHashMap<>();
+        final Map<String, Instant> runningUntil = new ConcurrentHashMap<>();
+        final Map<String, String> serviceOfTask = new ConcurrentHashMap<>();
+        final Map<String, Integer> replicasOf = new ConcurrentHashMap<>();
+        final Map<String, Double> timestampRatio = new TreeMap<>();
+        final Map<String, String> timestampLowest = new TreeMap<>();
+        private final Instant begun = Instant.now();
         volatile int samples;
         private volatile boolean stop;
         private final Thread thread = new Thread(this::loop, "sampler");
@@ -305,7 +388,29 @@ class FlipIT {
                     Map<String, Integer> running = new LinkedHashMap<>();
                     Set<String> healthy = healthyTasks(HEALTH);
                     int healthyRunning = 0;
-                    for (JsonNode t : get("/tasks")) {
+                    JsonNode allTasks = get("/tasks");
+                    Instant polled = Instant.now();
+                    Set<String> listed = new HashSet<>();
+                    for (JsonNode t : allTasks) {
+                        String name = names.get(t.path("ServiceID").asText());
+                        String id = t.path("ID").asText();
+                        listed.add(id);
+                        if (name == null) {
+                            continue;
+                        }
+                        Instant at = Instant.parse(t.path("Status").path("Timestamp").asText());
+                        if ("running".equals(t.path("Status").path("State").asText())) {
+                            runningSince.putIfAbsent(id, at);
+                            serviceOfTask.put(id, name);
+                        } else if (runningSince.containsKey(id)) {
+                            runningUntil.putIfAbsent(id, at);
+                        }
+                    }
+                    // A task seen running and gone from the list since: it ended by this poll at the latest.
+                    runningSince.keySet().stream().filter(id -> !listed.contains(id) && !runningUntil.containsKey(id))
+                            .forEach(id -> runningUntil.put(id, polled));
+                    replicas.forEach((id, n) -> replicasOf.put(names.get(id), n));
+                    for (JsonNode t : allTasks) {
                         if ("running".equals(t.path("DesiredState").asText())
                                 && "running".equals(t.path("Status").path("State").asText())) {
                             running.merge(t.path("ServiceID").asText(), 1, Integer::sum);
@@ -318,7 +423,7 @@ class FlipIT {
                                 .asText("none"));
                     }
                     Map<String, StringBuilder> tasksOf = new LinkedHashMap<>();
-                    for (JsonNode t : get("/tasks")) {
+                    for (JsonNode t : allTasks) {
                         String state = t.path("Status").path("State").asText();
                         if (!"shutdown".equals(state) && !"complete".equals(state) && !"rejected".equals(state)) {
                             tasksOf.computeIfAbsent(t.path("ServiceID").asText(), k -> new StringBuilder())
@@ -383,13 +488,44 @@ class FlipIT {
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
+            if (stop) {
+                return;
+            }
             stop = true;
             try {
                 thread.join(5000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            lowestByTimestamps(Instant.now());
+        }
+
+        /** Sweeps each service's running intervals over the window: the fewest running at any one instant. */
+        private void lowestByTimestamps(Instant ended) {
+            Map<String, TreeMap<Instant, Integer>> changes = new TreeMap<>();
+            runningSince.forEach((id, since) -> {
+                Instant from = since.isBefore(begun) ? begun : since;
+                Instant until = runningUntil.getOrDefault(id, ended);
+                if (until.isAfter(from)) {
+                    TreeMap<Instant, Integer> c = changes.computeIfAbsent(serviceOfTask.get(id), k -> new TreeMap<>());
+                    c.merge(from, 1, Integer::sum);
+                    c.merge(until, -1, Integer::sum);
+                }
+            });
+            replicasOf.forEach((name, want) -> {
+                int now = 0;
+                int low = Integer.MAX_VALUE;
+                for (Map.Entry<Instant, Integer> e : changes.getOrDefault(name, new TreeMap<>()).entrySet()) {
+                    now += e.getValue();
+                    if (e.getKey().isBefore(ended)) {
+                        low = Math.min(low, now);
+                    }
+                }
+                low = low == Integer.MAX_VALUE ? 0 : low;
+                timestampRatio.put(name, want == 0 ? 1.0 : (double) low / want);
+                timestampLowest.put(name, low + "/" + want);
+            });
         }
     }
 
@@ -445,6 +581,44 @@ class FlipIT {
                 throw new AssertionError("services not running: " + running);
             }
             Thread.sleep(500);
+        }
+    }
+
+    /** Every manager Reachable and Ready again (the next flip's preflight asks for it). */
+    private static void awaitManagersReachable(Duration within) throws Exception {
+        Instant until = Instant.now().plus(within);
+        String seen = "";
+        while (Instant.now().isBefore(until)) {
+            StringBuilder states = new StringBuilder();
+            boolean all = true;
+            for (JsonNode n : get("/nodes")) {
+                if (n.path("Spec").path("Role").asText().equals("manager")) {
+                    String reach = n.path("ManagerStatus").path("Reachability").asText();
+                    all &= "reachable".equals(reach) && "ready".equals(n.path("Status").path("State").asText());
+                    states.append(n.path("Description").path("Hostname").asText()).append('=').append(reach).append(' ');
+                }
+            }
+            if (all) {
+                return;
+            }
+            seen = states.toString();
+            Thread.sleep(500);
+        }
+        throw new AssertionError("managers not all reachable: " + seen);
+    }
+
+    /** Until the lock's holder is at a step whose name begins with {@code step}. */
+    private static void awaitStep(Process flip, String step) throws Exception {
+        Instant until = Instant.now().plusSeconds(120);
+        while (true) {
+            for (JsonNode c : get("/configs")) {
+                if (c.path("Spec").path("Labels").path("berth.lock.step").asText().startsWith(step)) {
+                    return;
+                }
+            }
+            assertTrue(flip.isAlive() && Instant.now().isBefore(until), "the flip never began a step " + step
+                    + ":\n" + berth.err());
+            Thread.sleep(50);
         }
     }
 
