@@ -9,6 +9,7 @@ import io.berth.controller.cli.UsageException;
 import io.berth.controller.lock.SwarmLock;
 import io.berth.controller.pool.Fleet;
 import io.berth.controller.pool.PoolView;
+import io.berth.controller.pool.Progress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,6 +130,8 @@ final class Flip {
     private String move(Swarm swarm, SwarmLock lock, List<Plan.Move> moves, Set<String> fromIds, List<Moved> moved)
             throws InterruptedException {
         ExecutorService workers = Executors.newFixedThreadPool(options.batch);
+        // A line per service in a terminal, redrawn as its move goes; log lines otherwise.
+        Progress progress = Progress.forStderr(moves.stream().map(Plan.Move::service).toList());
         try {
             for (int i = 0; i < moves.size(); i += options.batch) {
                 List<Plan.Move> batch = moves.subList(i, Math.min(moves.size(), i + options.batch));
@@ -136,7 +139,7 @@ final class Flip {
                         + " (" + (i + batch.size()) + " of " + moves.size() + " services)");
                 List<Future<Moved>> running = new ArrayList<>();
                 for (Plan.Move m : batch) {
-                    running.add(workers.submit(() -> moveOne(swarm, m, fromIds)));
+                    running.add(workers.submit(() -> moveOne(swarm, m, fromIds, progress)));
                 }
                 List<String> failures = new ArrayList<>();
                 for (Future<Moved> f : running) {
@@ -164,15 +167,15 @@ final class Flip {
         }
     }
 
-    private Moved moveOne(Swarm swarm, Plan.Move m, Set<String> fromIds) {
+    private Moved moveOne(Swarm swarm, Plan.Move m, Set<String> fromIds, Progress progress) {
         long start = System.nanoTime();
         try {
-            StepResult result = new MoveStep(swarm, m.serviceId(), m.service(), fromIds, timeout).run(false);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Log.info(String.format(java.util.Locale.ROOT, "%s: %s (%.1f s)", m.service(), result.message(), seconds));
-            return new Moved(m.service(), seconds, result.message(), null);
+            StepResult result = new MoveStep(swarm, m.serviceId(), m.service(), fromIds, timeout,
+                    at -> progress.step(m.service(), "move", at, start)).run(false);
+            progress.step(m.service(), "done", result.message(), start);
+            return new Moved(m.service(), (System.nanoTime() - start) / 1e9, result.message(), null);
         } catch (Exception e) {
-            Log.error(m.service() + ": " + Log.oneLine(e));
+            progress.failed(m.service(), "move", Log.oneLine(e), start);
             return new Moved(m.service(), (System.nanoTime() - start) / 1e9, null, Log.oneLine(e));
         }
     }

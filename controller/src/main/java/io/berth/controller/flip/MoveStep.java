@@ -1,6 +1,5 @@
 package io.berth.controller.flip;
 
-import io.berth.agent.log.Log;
 import io.berth.agent.retry.Retry;
 import io.berth.agent.step.Step;
 import io.berth.agent.step.StepResult;
@@ -8,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Moves one replicated service off the {@code from} nodes (paused by then, so the scheduler places nothing new
@@ -25,13 +25,17 @@ final class MoveStep implements Step {
     private final String service;
     private final Set<String> fromNodes;
     private final Duration timeout;
+    /** Where it says what it is at (the flip's progress display), each change once. */
+    private final Consumer<String> report;
 
-    MoveStep(Swarm swarm, String serviceId, String service, Set<String> fromNodes, Duration timeout) {
+    MoveStep(Swarm swarm, String serviceId, String service, Set<String> fromNodes, Duration timeout,
+             Consumer<String> report) {
         this.swarm = swarm;
         this.serviceId = serviceId;
         this.service = service;
         this.fromNodes = fromNodes;
         this.timeout = timeout;
+        this.report = report;
     }
 
     @Override
@@ -56,25 +60,33 @@ final class MoveStep implements Step {
             // now. Back to its own spec, ForceUpdate included: Swarm keeps those tasks and removes only the move's
             // replacements. A new forced update would replace them too, and can dip while its replacements fail.
             swarm.update(serviceId, s -> s.moving() ? MoveSettings.reverted(s.spec()) : null);
-            Log.info(service + ": back to its own spec (its own tasks still run off the old pool)");
+            report.accept("back to its own spec (its own tasks still run off the old pool)");
         } else if (!converged && (!now.moving() || !"updating".equals(now.updateState()))) {
             // Not begun, or begun by a run that stopped and not under way now (paused, or done on other nodes):
             // (again) a forced start-first update. A label already there is kept: it holds the service's own.
             Service withDefaults = swarm.service(serviceId, true);
             swarm.update(serviceId, s -> MoveSettings.moving(s.spec(), withDefaults.spec()));
-            Log.info(service + ": moving (start-first, " + wantedOn(tasks, fromNodes) + " task(s) on the old pool)");
+            report.accept("moving start-first, " + wantedOn(tasks, fromNodes) + " task(s) on the old pool");
         } else if (!converged) {
-            Log.info(service + ": a move begun earlier is under way, waiting for it");
+            report.accept("a move begun earlier is under way, waiting for it");
         }
         Instant until = Instant.now().plus(timeout);
         Service[] last = {now};
+        String[] said = {""};
         boolean done = converged || POLL.await(until, () -> {
             last[0] = swarm.service(serviceId, false);
             if (last[0].updateState() != null && last[0].updateState().endsWith("paused")) {
                 throw new IllegalStateException("its update paused: " + last[0].updateMessage()
                         + "; its own settings stay in label " + MoveSettings.ORIGINAL_LABEL);
             }
-            return converged(last[0], swarm.tasks(serviceId), fromNodes);
+            List<Task> seen = swarm.tasks(serviceId);
+            String at = runningOff(seen, fromNodes) + " of " + last[0].replicas() + " running off the old pool, "
+                    + wantedOn(seen, fromNodes) + " left on it";
+            if (!at.equals(said[0])) {
+                report.accept(at);
+                said[0] = at;
+            }
+            return converged(last[0], seen, fromNodes);
         });
         if (!done) {
             throw new IllegalStateException("did not converge within " + io.berth.config.Durations.format(timeout)
@@ -106,8 +118,11 @@ final class MoveStep implements Step {
     static boolean converged(Service s, List<Task> tasks, Set<String> from) {
         String state = s.updateState();
         boolean idle = state == null || state.equals("completed") || state.equals("rollback_completed");
-        long runningElsewhere = tasks.stream().filter(t -> t.running() && !from.contains(t.nodeId())).count();
-        return idle && wantedOn(tasks, from) == 0 && runningElsewhere >= s.replicas();
+        return idle && wantedOn(tasks, from) == 0 && runningOff(tasks, from) >= s.replicas();
+    }
+
+    static long runningOff(List<Task> tasks, Set<String> nodes) {
+        return tasks.stream().filter(t -> t.running() && !nodes.contains(t.nodeId())).count();
     }
 
     static long wantedOn(List<Task> tasks, Set<String> nodes) {

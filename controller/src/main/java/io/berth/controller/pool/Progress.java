@@ -7,20 +7,20 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What a command working on many VMs shows while it works, on stderr: in a terminal one line per VM, redrawn
- * as each step ends (created → powered on → address → joined → ready, with the time since it began); otherwise
- * a plain log line per step.
+ * What a command working on many things at once shows while it works, on stderr: in a terminal one line per
+ * thing (a VM: created → powered on → address → joined → ready; a service a flip moves: moving → 3 of 4 off the
+ * old pool → moved), redrawn as each step ends, with the time since it began; otherwise a plain log line per step.
  */
-abstract class Progress {
+public abstract class Progress {
 
-    static Progress forStderr(Iterable<String> vms) {
+    public static Progress forStderr(Iterable<String> vms) {
         return Terminal.stderrIsTerminal() ? new Live(System.err, vms) : new Lines(System.err);
     }
 
-    /** The step {@code step} of {@code vm} ended with {@code message}. */
-    abstract void step(String vm, String step, String message, long sinceNanos);
+    /** The step {@code step} of {@code vm} ended with {@code message} (or is at it now). */
+    public abstract void step(String vm, String step, String message, long sinceNanos);
 
-    abstract void failed(String vm, String step, String why, long sinceNanos);
+    public abstract void failed(String vm, String step, String why, long sinceNanos);
 
     static String seconds(long sinceNanos) {
         return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - sinceNanos) / 1e9);
@@ -35,12 +35,12 @@ abstract class Progress {
         }
 
         @Override
-        synchronized void step(String vm, String step, String message, long since) {
+        public synchronized void step(String vm, String step, String message, long since) {
             out.println("info " + vm + ": " + step + ": " + message + " (" + seconds(since) + ")");
         }
 
         @Override
-        synchronized void failed(String vm, String step, String why, long since) {
+        public synchronized void failed(String vm, String step, String why, long since) {
             out.println("error " + vm + ": " + step + ": " + why + " (" + seconds(since) + ")");
         }
     }
@@ -58,13 +58,13 @@ abstract class Progress {
         }
 
         @Override
-        synchronized void step(String vm, String step, String message, long since) {
+        public synchronized void step(String vm, String step, String message, long since) {
             lines.put(vm, step + ": " + message + "  [" + seconds(since) + "]");
             draw();
         }
 
         @Override
-        synchronized void failed(String vm, String step, String why, long since) {
+        public synchronized void failed(String vm, String step, String why, long since) {
             lines.put(vm, "FAILED at " + step + ": " + why + "  [" + seconds(since) + "]");
             draw();
         }

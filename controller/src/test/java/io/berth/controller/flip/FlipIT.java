@@ -185,6 +185,11 @@ class FlipIT {
             assertEquals(1, second.exit(), second.toString());
             assertTrue(second.lastLine().contains("locked by") && second.lastLine().contains("pid " + flip.pid())
                     && second.lastLine().contains("(flip blue -> green)"), second.lastLine());
+            // A pool destroy takes the same lock: refused too (--force: past the check for load, to the lock).
+            BerthCli.Result destroy = new BerthCli(otherDir).run(120, "pool", "destroy", "blue", "--yes", "--force");
+            assertEquals(1, destroy.exit(), destroy.toString());
+            assertTrue(destroy.lastLine().contains("pool blue not destroyed: locked by") && destroy.lastLine()
+                    .contains("(flip blue -> green)"), destroy.lastLine());
             assertTrue(flip.waitFor(600, TimeUnit.SECONDS), berth.err());
             assertEquals(0, flip.exitValue(), berth.err());
             JsonNode report = JSON.readTree(Files.readString(dir.resolve("berth.out")));
@@ -297,7 +302,7 @@ class FlipIT {
             assertEquals(0, rollback.exit(), rollback.toString());
             assertTrue(rollback.out().contains("move fragile") && rollback.out().contains("resuming"), rollback.out());
             // Its own tasks still run on green: it goes back to its own spec, and Swarm keeps them.
-            assertTrue(rollback.err().contains("fragile: back to its own spec"), rollback.err());
+            assertTrue(rollback.err().contains("fragile: move: back to its own spec"), rollback.err());
             report("rollback blue -> green after the stopped flip", start, sampler, Set.of());
         }
         assertLoadOn("green", "blue");
