@@ -48,7 +48,8 @@ public final class LabProvider implements Provider {
     public static final int DEFAULT_PARALLELISM = 4;
 
     // Bounds of the lab commands: each waits for engines (the lab's own waits are 60 s) or stops them (40 s + reap).
-    private static final Duration ENV = Duration.ofSeconds(15);
+    // lab env only reads, but it is a shell script: with a pool of 8 booting on 2 cores it took over 15 s.
+    private static final Duration ENV = Duration.ofSeconds(60);
     private static final Duration ADD_HOST = Duration.ofSeconds(150);
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration STOP = Duration.ofSeconds(90);
