@@ -113,7 +113,7 @@ class FlipIT {
     @AfterAll
     static void nothingIsLeft() {
         for (String s : List.of("plain", "health", "startfirst", "rollsback", "everywhere", "pinned", "fragile", "hog",
-                "roomy")) {
+                "roomy", "greenonly")) {
             try {
                 lab.exec("manager", "docker", "service", "rm", s);
             } catch (RuntimeException gone) {
@@ -307,6 +307,42 @@ class FlipIT {
         }
         assertLoadOn("green", "blue");
         assertEquals(Set.of("green"), poolsRunning(List.of("fragile")));
+    }
+
+    @Test
+    @Order(6)
+    void aServiceWhoseImageTheNewPoolLacksStopsTheFlipInTimeAndRollbackWorks() throws Exception {
+        lab.exec("manager", "docker", "service", "rm", "fragile"); // it would stop the flip first
+        OWN.remove("fragile");
+        // The image is on green's engines only (no registry here): on blue its tasks are rejected, No such image.
+        String image = "berth-lab/greenonly:1";
+        for (String host : List.of("green1", "green2")) {
+            lab.exec(host, "docker", "tag", lab.image(), image);
+        }
+        lab.exec("manager", "docker", "service", "create", "--detach", "--name", "greenonly", "--replicas", "2",
+                "--stop-grace-period", "1s", "--constraint", "node.role==worker", image, "sleep", "3600");
+        awaitRunning(Duration.ofSeconds(60));
+        OWN.put("greenonly", ownSettings("greenonly"));
+        try (Sampler sampler = new Sampler()) {
+            Instant start = Instant.now();
+            BerthCli.Result flip = berth.run(300, "flip", "--from", "green", "--to", "blue", "--timeout", "60s",
+                    "--yes");
+            assertEquals(1, flip.exit(), flip.toString());
+            assertTrue(flip.lastLine().contains("not done") && flip.lastLine().contains("service greenonly"),
+                    flip.lastLine());
+            assertEquals(List.of("greenonly"), labelled(), "its own settings stay in its label");
+            assertEquals(0, get("/configs").size(), "the lock is released on failure too");
+            System.out.println("FlipIT greenonly: " + flip.lastLine());
+            report("flip green -> blue, stopped by greenonly (image missing on blue)", start, sampler);
+        }
+        try (Sampler sampler = new Sampler()) {
+            Instant start = Instant.now();
+            BerthCli.Result rollback = berth.run(600, "rollback", "--to", "green", "--yes");
+            assertEquals(0, rollback.exit(), rollback.toString());
+            report("rollback blue -> green after the image-less flip", start, sampler);
+        }
+        assertLoadOn("green", "blue");
+        assertEquals(Set.of("green"), poolsRunning(List.of("greenonly")));
     }
 
     /** After a flip to {@code to}: the old pool drained, only global tasks there, every service's own settings. */
