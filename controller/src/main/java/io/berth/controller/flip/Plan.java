@@ -98,16 +98,14 @@ record Plan(String from, String to, List<Move> moves, List<String> refusals) {
         long elsewhere = s.tasksOf(service.id()).stream()
                 .filter(t -> t.wanted() && !fromIds.contains(t.nodeId())).count();
         long need = moving + Math.min(service.parallelism(), elsewhere);
-        long holds = 0;
-        for (Node n : room) {
-            holds = Math.min(Long.MAX_VALUE - 1, holds + free.get(n.id()).holds(service.reservation()));
-        }
+        // Finite: the service reserves something (the caller checks), so each node holds a countable number.
+        long holds = room.stream().mapToLong(n -> free.get(n.id()).holds(service.reservation())).sum();
         if (holds >= need) {
             return List.of();
         }
         return List.of("service " + service.name() + ": reserves " + service.reservation().text() + " a task; "
                 + need + " must fit (" + moving + " to move" + (need > moving ? ", " + (need - moving)
-                + " start-first overlap" : "") + ") but the unreserved room of " + names(room).size()
+                + " start-first overlap" : "") + ") but the unreserved room of " + room.size()
                 + " node(s) it may land on (" + to + "'s and others) holds " + holds);
     }
 
