@@ -247,10 +247,11 @@ class FlipIT {
             assertTrue(stopped.waitFor(20, TimeUnit.SECONDS), "berth ignored SIGTERM");
             assertEquals(0, get("/configs").size(), "SIGTERM released the lock");
 
-            // SIGKILL in the middle of a move, as the lock's step label tells (the move of the SIGTERMed run is
-            // still under way in Swarm).
+            // SIGKILL in the middle of a move: the lock's step label says move, and a labelled service's update is
+            // under way in Swarm (so berth cannot restore it and drop the label in the instant before the kill).
             Process flip = berth.start("flip", "--from", "blue", "--to", "green", "--yes");
             awaitStep(flip, "move ");
+            awaitLabelledUpdating(flip);
             flip.destroyForcibly(); // SIGKILL: no finally, no shutdown hook
             assertTrue(flip.waitFor(10, TimeUnit.SECONDS));
             assertFalse(labelled().isEmpty(), "killed mid-move: the label is the crash state");
@@ -643,6 +644,22 @@ class FlipIT {
             Thread.sleep(500);
         }
         throw new AssertionError("managers not all reachable: " + seen);
+    }
+
+    /** Until a service carrying the move's label has its update under way (UpdateStatus updating). */
+    private static void awaitLabelledUpdating(Process flip) throws Exception {
+        Instant until = Instant.now().plusSeconds(120);
+        while (true) {
+            for (JsonNode s : get("/services")) {
+                if (s.path("Spec").path("Labels").has(MoveSettings.ORIGINAL_LABEL)
+                        && "updating".equals(s.path("UpdateStatus").path("State").asText())) {
+                    return;
+                }
+            }
+            assertTrue(flip.isAlive() && Instant.now().isBefore(until), "no labelled service is updating:\n"
+                    + berth.err());
+            Thread.sleep(20);
+        }
     }
 
     /** Until the lock's holder is at a step whose name begins with {@code step}. */
