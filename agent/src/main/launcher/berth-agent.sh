@@ -9,6 +9,5 @@ aot=
 if [ -f "$here/berth-agent.aot" ] && [ "$(berth_java_major "$java_home")" -ge 25 ]; then
     aot="-XX:AOTCache=$here/berth-agent.aot"
 fi
-exec "$java_home/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData \
-    -Xms8m -Xmx64m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=32m $aot \
-    -jar "$here/berth-agent.jar" "$@"
+# The JVM flags live in berth-agent.jvm (a java @argfile), which the LinuxKit package's build.yml uses too.
+exec "$java_home/bin/java" "@$here/berth-agent.jvm" $aot -jar "$here/berth-agent.jar" "$@"
