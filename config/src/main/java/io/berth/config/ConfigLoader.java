@@ -22,10 +22,11 @@ import java.util.function.UnaryOperator;
 public final class ConfigLoader {
 
     /** Where the configuration is looked for, in order, when no --config is given. */
-    static final List<Path> DEFAULT_PATHS =
+    public static final List<Path> DEFAULT_PATHS =
             List.of(Path.of("/etc/berth/agent.yml"), Path.of("/run/config/berth/agent.yml"));
 
-    private static final URI DEFAULT_ENGINE = URI.create("unix:///var/run/docker.sock");
+    public static final URI DEFAULT_ENGINE = URI.create("unix:///var/run/docker.sock");
+    public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/berth");
 
     private ConfigLoader() {
     }
@@ -156,7 +157,7 @@ public final class ConfigLoader {
                 v.optional("api.listen", s -> Rules.hostPort(s, 9813)).orElse(new AgentConfig.HostPort("127.0.0.1", 9813)),
                 v.optional("api.tokenFile", secretFile));
 
-        Path stateDir = v.optional("stateDir", Rules::absolutePath).orElse(Path.of("/var/lib/berth"));
+        Path stateDir = v.optional("stateDir", Rules::absolutePath).orElse(DEFAULT_STATE_DIR);
         return new AgentConfig(host, dns, swarm, reconcile, httpApi, stateDir);
     }
 
