@@ -27,7 +27,10 @@ app=$rootfs/opt/berth
 modules=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 -q \
     --class-path "$agent/lib/*" "$agent/berth-agent.jar" | tr , '\n' | grep -vx -e java.desktop -e java.compiler | paste -sd,)
 "$jdk/bin/jlink" --add-modules "$modules" --output "$app/java" \
-    --strip-java-debug-attributes --strip-native-debug-symbols objcopy=/usr/bin/objcopy --no-header-files --no-man-pages
+    --strip-java-debug-attributes --no-header-files --no-man-pages
+# Temurin ships its libraries with their symbol tables (libjvm.so 29.8 MB -> 24.8 MB); only the dynamic ones
+# are needed to run.
+find "$app/java" -name '*.so' -exec strip --strip-unneeded {} +
 cp -p "$agent/berth-agent.jar" "$agent/berth-agent.jvm" "$app/"
 cp -pr "$agent/lib" "$app/lib"
 
@@ -47,7 +50,7 @@ find "$rootfs" -type f \( -name '*.so*' -o -perm -u+x \) -print0 |
         mkdir -p "$rootfs$(dirname "$lib")"
         cp -L "$lib" "$rootfs$lib"
     done
-# The loader also under the name every binary asks for (a merged /usr: /lib64 may be a link on the build host).
+# The loader also under the name every binary asks for (with a merged /usr, /lib64 may be a link on the build host).
 [ -e "$rootfs/lib64/ld-linux-x86-64.so.2" ] || { mkdir -p "$rootfs/lib64"; cp -L /lib64/ld-linux-x86-64.so.2 "$rootfs/lib64/"; }
 
 # Mount points of build.yml's binds and tmpfs: the root is read-only when the container runs.

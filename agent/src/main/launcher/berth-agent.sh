@@ -9,5 +9,7 @@ aot=
 if [ -f "$here/berth-agent.aot" ] && [ "$(berth_java_major "$java_home")" -ge 25 ]; then
     aot="-XX:AOTCache=$here/berth-agent.aot"
 fi
+# One malloc arena: the agent has few busy threads, and each arena would keep memory of its own (~12 MiB less idle).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 # The JVM flags live in berth-agent.jvm (a java @argfile), which the LinuxKit package's build.yml uses too.
 exec "$java_home/bin/java" "@$here/berth-agent.jvm" $aot -jar "$here/berth-agent.jar" "$@"
