@@ -55,18 +55,24 @@ find "$rootfs" -type f \( -name '*.so*' -o -perm -u+x \) -print0 |
 
 # Mount points of build.yml's binds and tmpfs: the root is read-only when the container runs.
 mkdir -p "$rootfs"/{dev,proc,sys/class/dmi/id,tmp,var/run,var/lib/berth,run/config/berth}
-touch "$rootfs"/etc/{resolv.conf,os-release,machine-id} 2>/dev/null || { mkdir -p "$rootfs/etc"; touch "$rootfs"/etc/{resolv.conf,os-release,machine-id}; }
+mkdir -p "$rootfs/etc" && touch "$rootfs"/etc/{resolv.conf,os-release,machine-id}
 
 # The AOT cache, trained through the runtime and paths the image runs (a cache made elsewhere is refused):
 # /opt/berth of the rootfs is bind-mounted at /opt/berth in a mount namespace of its own, gone when it ends.
 unshare_args=(--mount --propagation private)
 [ "$(id -u)" = 0 ] || unshare_args+=(--map-root-user)
-JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=/opt/berth/berth-agent.aot -Xlog:aot=error -Dberth.aotTraining=true" \
-unshare "${unshare_args[@]}" sh -c '
-    mount -t tmpfs berth-build /opt && mkdir /opt/berth && mount --bind "$1" /opt/berth &&
-    /opt/berth/java/bin/java @/opt/berth/berth-agent.jvm -Djna.boot.library.path=/opt/berth/native \
-        -Djna.nounpack=true -jar /opt/berth/berth-agent.jar' sh "$app" 2>&1 | grep -v '^Picked up JAVA_TOOL_OPTIONS' >&2 || true
-[ -s "$app/berth-agent.aot" ] || { echo "build-rootfs: the AOT training made no cache" >&2; exit 1; }
+log=$out/aot-training.log
+if ! JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=/opt/berth/berth-agent.aot -Xlog:aot=error -Dberth.aotTraining=true" \
+    unshare "${unshare_args[@]}" sh -c '
+        mount -t tmpfs berth-build /opt && mkdir /opt/berth && mount --bind "$1" /opt/berth &&
+        /opt/berth/java/bin/java @/opt/berth/berth-agent.jvm -Djna.boot.library.path=/opt/berth/native \
+            -Djna.nounpack=true -jar /opt/berth/berth-agent.jar' sh "$app" >"$log" 2>&1 ||
+    [ ! -s "$app/berth-agent.aot" ]; then
+    cat "$log" >&2
+    echo "build-rootfs: the AOT training failed" >&2
+    exit 1
+fi
+rm -f "$log"
 # The cache must load with the flags build.yml gives (AOTMode=on fails when it cannot be used).
 unshare "${unshare_args[@]}" sh -c '
     mount -t tmpfs berth-build /opt && mkdir /opt/berth && mount --bind "$1" /opt/berth &&
