@@ -285,8 +285,9 @@ class LabProviderIT {
         assertEquals(pidFile.resolveSibling("agent.log"), Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/1")));
         List<String> keys = List.of(Files.readString(Path.of("/proc/" + pid + "/environ")).split("\0")).stream()
                 .map(kv -> kv.substring(0, Math.max(0, kv.indexOf('=')))).sorted().toList();
-        // What we give it, the lab's DOCKER_HOST, and what the shells on the way (lab, the launcher) set themselves.
-        assertTrue(List.of("DOCKER_HOST", "JAVA_HOME", "LAB_ROOT", "PATH", "PWD", "SHLVL", "_", "OLDPWD").containsAll(keys),
+        // What we give it, the lab's DOCKER_HOST, and what the shells on the way (lab, the launcher: its one malloc
+        // arena too) set themselves.
+        assertTrue(List.of("DOCKER_HOST", "JAVA_HOME", "LAB_ROOT", "MALLOC_ARENA_MAX", "PATH", "PWD", "SHLVL", "_", "OLDPWD").containsAll(keys),
                 keys.toString());
     }
 
