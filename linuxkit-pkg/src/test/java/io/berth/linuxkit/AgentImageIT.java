@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.berth.config.BundleGuestinfo;
+import io.berth.lab.Await;
 import io.berth.lab.IntegrationTest;
 import io.berth.lab.Lab;
 import io.berth.lab.LabEnv;
@@ -168,13 +169,7 @@ class AgentImageIT {
                 .findFirst().orElse("");
     }
 
-    private static void await(String what, Duration limit, BooleanSupplier done) throws InterruptedException {
-        long end = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within " + limit.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(250);
-        }
+    private static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
+        Await.until(what, within, Duration.ofMillis(250), condition);
     }
 }

@@ -15,7 +15,6 @@ import io.berth.agent.swarm.DockerConnection;
 import io.berth.lab.LabEnv;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -79,12 +78,6 @@ final class Swarms {
     }
 
     static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
-        Instant end = Instant.now().plus(within);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("not within " + within.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(200);
-        }
+        io.berth.lab.Await.until(what, within, Duration.ofMillis(200), condition);
     }
 }

@@ -368,13 +368,7 @@ class LabProviderIT {
     }
 
     static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within " + within.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(100);
-        }
+        io.berth.lab.Await.until(what, within, Duration.ofMillis(100), condition);
     }
 
     static long ms(long nanos) {
