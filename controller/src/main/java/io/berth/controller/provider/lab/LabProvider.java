@@ -158,7 +158,7 @@ public final class LabProvider implements Provider {
             }
             for (Path dir : dirs) {
                 // A directory without a record is what a destroy interrupted at its very end leaves: nothing.
-                Optional<VmRecord> record = VmRecord.read(dir);
+                Optional<VmRecord> record = VmRecord.read(dir).filter(r -> !removedBehindOurBack(r, env));
                 if (record.isPresent() && pool.map(record.get().pool()::equals).orElse(true)) {
                     vms.add(vmOf(record.get(), env));
                 }
@@ -174,7 +174,12 @@ public final class LabProvider implements Provider {
             synchronized (lock(spec.name())) {
                 Path dir = LabNames.vmDir(labDir, spec.name());
                 Optional<VmRecord> existing = VmRecord.read(dir);
-                boolean hostExists = hostExists(env(script, lab, spec.name()), spec.name());
+                Map<String, String> env = env(script, lab, spec.name());
+                boolean hostExists = hostExists(env, spec.name());
+                if (existing.isPresent() && removedBehindOurBack(existing.get(), env)) {
+                    deleteTree(dir);   // what is left of a VM that is gone: its name is free
+                    existing = Optional.empty();
+                }
                 if (existing.isPresent()) {
                     VmRecord old = existing.get();
                     if (!old.id().equals(spec.id())) {
@@ -409,6 +414,14 @@ public final class LabProvider implements Provider {
     private Vm vmOf(VmRecord record, Map<String, String> env) {
         return new Vm(record.id(), record.name(), record.pool(), record.state(running(record).isPresent()),
                 Optional.ofNullable(env.get(LabNames.envKey(record.name(), "ADDR"))).filter(a -> !a.isEmpty()));
+    }
+
+    /**
+     * A created VM whose lab host is gone was removed behind the provider's back (as a VM deleted in vCenter's own
+     * UI): the VM is gone, whatever its record says. A record still CREATING is an interrupted create, listed.
+     */
+    private static boolean removedBehindOurBack(VmRecord record, Map<String, String> env) {
+        return record.status() == VmRecord.Status.CREATED && !hostExists(env, record.name());
     }
 
     private static boolean hostExists(Map<String, String> env, String name) {
