@@ -32,7 +32,18 @@ final class PdnsJson {
         return Optional.empty();
     }
 
-    /** One {@code rrsets[]} entry: enabled records only (a disabled record does not resolve). */
+    /** Every RRset in a zone GET's body that has records. */
+    static List<RRset> all(String body) throws JsonProcessingException {
+        List<RRset> all = new ArrayList<>();
+        for (JsonNode rrset : JSON.readTree(body).path("rrsets")) {
+            if (!rrset.path("records").isEmpty()) {
+                all.add(rrset(rrset));
+            }
+        }
+        return all;
+    }
+
+        /** One {@code rrsets[]} entry: enabled records only (a disabled record does not resolve). */
     static RRset rrset(JsonNode node) {
         List<String> contents = new ArrayList<>();
         for (JsonNode record : node.path("records")) {

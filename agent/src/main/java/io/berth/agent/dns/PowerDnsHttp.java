@@ -95,6 +95,21 @@ public final class PowerDnsHttp implements PowerDns, AutoCloseable {
         }
     }
 
+    /**
+     * Every RRset of {@code zone} that has records: one unfiltered zone GET. Only for sweeps that must find records
+     * whose names nobody knows any more ({@code berth gc}, {@code berth status}); a host's own work reads its RRsets
+     * with {@link #get}.
+     */
+    public List<RRset> rrsets(String zone) throws DnsException, InterruptedException {
+        String zoneName = Names.absolute(zone);
+        String body = send("GET", zoneName, URI.create(zoneUrl(zoneName)), HttpRequest.BodyPublishers.noBody(), 200);
+        try {
+            return PdnsJson.all(body);
+        } catch (IOException e) {
+            throw new DnsException("PowerDNS at " + api + " sent unreadable JSON for zone " + zoneName, false, e);
+        }
+    }
+
     @Override
     public void patch(String zone, List<RRsetChange> changes) throws DnsException, InterruptedException {
         if (changes.isEmpty()) {
