@@ -31,7 +31,7 @@ public record PoolView(String pool, Integer size, List<Member> members) {
     public static final String IDENTITY_LABEL = AgentConfig.Swarm.IDENTITY_LABEL;
 
     /** How long the provider may take to list its VMs. */
-    static final Duration LIST = Duration.ofSeconds(30);
+    public static final Duration LIST = Duration.ofSeconds(30);
 
     /**
      * One member: its VM, its node and its record, each null when missing. {@code nodeState} is the Swarm's
@@ -170,7 +170,7 @@ public record PoolView(String pool, Integer size, List<Member> members) {
                 node == null ? 0 : s.runningTasks().getOrDefault(node.getId(), 0), record, List.copyOf(problems));
     }
 
-    static String label(SwarmNode node, String key) {
+    public static String label(SwarmNode node, String key) {
         return node.getSpec() == null || node.getSpec().getLabels() == null ? null : node.getSpec().getLabels().get(key);
     }
 
@@ -189,7 +189,7 @@ public record PoolView(String pool, Integer size, List<Member> members) {
     }
 
     /** A provider task's result within {@code bound}; its own failure (a ProviderException) as it is. */
-    static <T> T await(java.util.concurrent.CompletableFuture<T> task, Duration bound) throws Exception {
+    public static <T> T await(java.util.concurrent.CompletableFuture<T> task, Duration bound) throws Exception {
         try {
             return task.get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

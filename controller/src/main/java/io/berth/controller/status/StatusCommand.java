@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.berth.controller.cli.ConfigOption;
 import io.berth.controller.cli.Output;
 import io.berth.controller.flip.MoveSettings;
+import io.berth.controller.gc.Garbage;
 import io.berth.controller.lock.SwarmLock;
 import io.berth.controller.pool.Fleet;
 import io.berth.controller.pool.PoolView;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Mixin;
         description = {
             "The fleet at a glance: each pool's members, how many are Ready, Active, Paused and Drained, the tasks "
                     + "they run (the pools that carry the load), and every disagreement between the provider, the "
-                    + "Swarm and PowerDNS; then the flip, rollback or pool destroy in progress (who holds "
+                    + "Swarm and PowerDNS (among them what berth gc would remove: nodes and records of VMs that are "
+                    + "gone); then the flip, rollback or pool destroy in progress (who holds "
                     + "berth-lock, since when, at which step) and every service whose move is not finished.",
             "",
             "Usable from monitoring: it exits 1 when something disagrees, or when a move was left unfinished "
@@ -53,18 +55,19 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     /** What {@code -o json} prints. {@code lock} is null when nobody holds it. */
-    public record Status(List<Pool> pools, SwarmLock.Holder lock, List<String> unfinishedMoves,
+    public record Status(List<Pool> pools, SwarmLock.Holder lock, List<String> unfinishedMoves, List<String> garbage,
                          List<String> disagreements) {
 
-        static Status of(List<PoolView> views, Optional<SwarmLock.Holder> lock, List<String> moving) {
+        static Status of(List<PoolView> views, Optional<SwarmLock.Holder> lock, List<String> moving, Garbage garbage) {
             List<Pool> pools = views.stream().map(Pool::of).toList();
             List<String> disagreements = new ArrayList<>();
             pools.forEach(p -> p.problems().forEach(problem -> disagreements.add("pool " + p.pool() + ": " + problem)));
+            garbage.lines().forEach(g -> disagreements.add(g + ": its VM is gone (berth gc removes it)"));
             if (lock.isEmpty() && !moving.isEmpty()) {
                 disagreements.add("a move was left unfinished and nobody holds " + SwarmLock.NAME + ": "
                         + String.join(", ", moving) + ": rerun the flip, or roll back");
             }
-            return new Status(pools, lock.orElse(null), moving, disagreements);
+            return new Status(pools, lock.orElse(null), moving, garbage.lines(), disagreements);
         }
 
         String text() {
@@ -93,7 +96,8 @@ public final class StatusCommand implements Callable<Integer> {
                     moving.add(s.path("Spec").path("Name").asText());
                 }
             }
-            Status status = Status.of(PoolView.readAll(fleet), SwarmLock.holder(fleet.managers()), moving);
+            Status status = Status.of(PoolView.readAll(fleet), SwarmLock.holder(fleet.managers()), moving,
+                    Garbage.find(fleet));
             output.print(status, status.text());
             if (!status.disagreements().isEmpty()) {
                 io.berth.agent.log.Log.error(status.disagreements().size() + " disagreement(s): "
