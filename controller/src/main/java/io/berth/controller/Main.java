@@ -5,7 +5,9 @@ import io.berth.config.ConfigException;
 import io.berth.controller.cli.UsageException;
 import io.berth.controller.flip.FlipCommand;
 import io.berth.controller.flip.RollbackCommand;
+import io.berth.controller.gc.GcCommand;
 import io.berth.controller.init.InitCommand;
+import io.berth.controller.inventory.InventoryCommand;
 import io.berth.controller.pool.PoolCommand;
 import io.berth.controller.status.StatusCommand;
 import java.util.ArrayList;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Command;
 /** berth's entry point: one-line errors and three exit codes, whatever fails. */
 @Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {InitCommand.class, PoolCommand.class, FlipCommand.class, RollbackCommand.class,
-            StatusCommand.class},
+            StatusCommand.class, GcCommand.class, InventoryCommand.class},
         description = {
             "Blue-green pools of Docker Swarm workers: clones a pool of worker VMs beside the old one, "
                     + "moves the load, keeps the old pool for rollback, then destroys it.",

@@ -119,6 +119,19 @@ class MainTest {
     }
 
     @Test
+    void inventoryNeedsExactlyOneOfListAndHost() {
+        assertOneLineUsage(run("inventory", "--config", config.toString()), "--list", "--host");
+        assertOneLineUsage(run("inventory", "--list", "--host", "blue1", "--config", config.toString()),
+                "--list", "--host");
+        assertOneLineUsage(run("inventory", "--host"), "--host");
+    }
+
+    @Test
+    void gcTakesNoArguments() {
+        assertOneLineUsage(run("gc", "blue"), "blue");
+    }
+
+    @Test
     void initRefusesToOverwrite() {
         assertOneLineUsage(run("init", "--lab", "lab1", "--config", config.toString()), "exists", "--force");
     }

@@ -2,7 +2,6 @@ package io.berth.controller.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.PrintStream;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -23,17 +22,22 @@ public final class Output {
 
     /** Prints {@code report} as JSON, or its text when the format is text. */
     public void print(Object report, String text) {
-        PrintStream out = System.out;
         if (json()) {
-            try {
-                out.println(JSON.writeValueAsString(report));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException("cannot write the report as JSON: " + e.getOriginalMessage());
-            }
+            printJson(report);
         } else {
-            out.print(text.endsWith("\n") ? text : text + "\n");
+            System.out.print(text.endsWith("\n") ? text : text + "\n");
+            System.out.flush();
         }
-        out.flush();
+    }
+
+    /** Prints {@code report} as indented JSON on stdout, whatever the format (a protocol that is JSON only). */
+    public static void printJson(Object report) {
+        try {
+            System.out.println(JSON.writeValueAsString(report));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the report as JSON: " + e.getOriginalMessage());
+        }
+        System.out.flush();
     }
 
     static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
