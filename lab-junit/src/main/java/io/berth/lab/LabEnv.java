@@ -206,18 +206,32 @@ public final class LabEnv {
 
     /** Sends one PATCH to a zone through the lab's PowerDNS API (the key read from its file); fails unless 204. */
     public void pdnsPatch(String zone, String body) {
+        pdns("PATCH", zone, body, 204);
+    }
+
+    /** The whole zone as the lab's PowerDNS API gives it (JSON: its {@code rrsets} with their comments). */
+    public String pdnsZone(String zone) {
+        return pdns("GET", zone, null, 200);
+    }
+
+    private String pdns(String method, String zone, String body, int expected) {
         try {
             java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
                             java.net.URI.create(pdnsApi() + "/api/v1/servers/" + pdnsServerId() + "/zones/" + zone))
                     .header("X-API-Key", Files.readString(pdnsKeyFile()).strip())
                     .header("Content-Type", "application/json")
-                    .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                    .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofString(body))
                     .timeout(java.time.Duration.ofSeconds(10))
                     .build();
-            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
-                    .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 204) {
-                throw new IllegalStateException("PATCH " + zone + ": " + response.statusCode() + " " + response.body());
+            try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+                java.net.http.HttpResponse<String> response = http.send(request,
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != expected) {
+                    throw new IllegalStateException(method + " " + zone + ": " + response.statusCode() + " "
+                            + response.body());
+                }
+                return response.body();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
