@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  */
 public final class LabProvider implements Provider {
 
-    public static final int DEFAULT_PARALLELISM = 4;
+    public static final int DEFAULT_PARALLELISM = 8;
 
     // Bounds of the lab commands: each waits for engines (the lab's own waits are 60 s) or stops them (40 s + reap).
     // lab env only reads, but it is a shell script: with a pool of 8 booting on 2 cores it took over 15 s.
@@ -198,9 +198,8 @@ public final class LabProvider implements Provider {
                 VmRecord record = new VmRecord(spec.id(), spec.name(), spec.pool(), VmRecord.Status.CREATING,
                         spec.agentConfig());
                 record.write(dir);
-                labCommand(ADD_HOST, spec.name(), "add-host", spec.name());
                 // Created powered off: a VM that is off runs no engine either.
-                labCommand(STOP, spec.name(), "stop", spec.name());
+                labCommand(ADD_HOST, spec.name(), "add-host", "--stopped", spec.name());
                 for (VmSpec.VmFile file : spec.files()) {
                     place(file);
                 }
