@@ -27,6 +27,10 @@ final class AddressStep implements Step {
         if (dryRun && work.vm == null) {
             return StepResult.changed("would be waited for", null, null);
         }
+        if (work.vm != null && work.vm.address().isPresent()) {
+            work.address = work.vm.address().get();   // the provider said so with the VM: nothing to wait for
+            return StepResult.unchanged(work.address, work.address);
+        }
         work.address = PoolView.await(fleet.provider().awaitAddress(work.vm, BOUND), BOUND.plusSeconds(5));
         return StepResult.unchanged(work.address, work.address);
     }
