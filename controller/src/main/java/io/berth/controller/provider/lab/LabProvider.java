@@ -85,7 +85,7 @@ public final class LabProvider implements Provider {
         });
     }
 
-    /** The lab {@code lab}, its script found beside the berth install ({@link #installedLabScript()}), 4 tasks at a time. */
+    /** The lab {@code lab}, its script found beside the berth install ({@link #installedLabScript()}), 8 tasks at a time. */
     public static LabProvider open(String lab, Path agentLauncher) {
         return open(lab, agentLauncher, installedLabScript(), DEFAULT_PARALLELISM);
     }
