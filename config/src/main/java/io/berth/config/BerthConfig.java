@@ -103,14 +103,26 @@ public record BerthConfig(Path file, Managers managers, Dns dns, AgentTemplate a
         }
     }
 
-    /** A vCenter: its SDK URL, the user and the file holding the password, and the datacenter the pools live in. */
-    public record Vsphere(URI url, String user, Path passwordFile, boolean insecure, String datacenter)
-            implements ProviderSettings {
+    /**
+     * A vCenter: its SDK URL, the user and the file holding the password, the datacenter the pools live in, and how
+     * many VM tasks berth runs on it at once.
+     */
+    public record Vsphere(URI url, String user, Path passwordFile, boolean insecure, String datacenter,
+                          int parallelism) implements ProviderSettings {
+
+        public static final int DEFAULT_PARALLELISM = 8;
+
         public Vsphere {
             Rules.apiUrl("provider.vsphere.url", url);
             Rules.canonical("provider.vsphere.user", user, Rules::text);
             Rules.path("provider.vsphere.passwordFile", passwordFile);
             Rules.canonical("provider.vsphere.datacenter", datacenter, Rules::text);
+            Rules.canonical("provider.vsphere.parallelism", parallelism, n -> Integer.toString(n),
+                    s -> Rules.number(s, 1, 64));
+        }
+
+        public Vsphere(URI url, String user, Path passwordFile, boolean insecure, String datacenter) {
+            this(url, user, passwordFile, insecure, datacenter, DEFAULT_PARALLELISM);
         }
     }
 

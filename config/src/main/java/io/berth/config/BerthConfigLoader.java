@@ -122,12 +122,13 @@ public final class BerthConfigLoader {
     }
 
     private static Vsphere vsphere(Node n) {
-        n.only("url", "user", "passwordFile", "insecure", "datacenter");
+        n.only("url", "user", "passwordFile", "insecure", "datacenter", "parallelism");
         return new Vsphere(n.required("url", Rules::apiUrl),
                 n.required("user", Rules::text),
                 n.required("passwordFile", Rules::apiKeyFile),
                 n.optional("insecure", Rules::bool).orElse(false),
-                n.required("datacenter", Rules::text));
+                n.required("datacenter", Rules::text),
+                n.optional("parallelism", s -> Rules.number(s, 1, 64)).orElse(Vsphere.DEFAULT_PARALLELISM));
     }
 
     /** One mapping of berth.yml at {@code path}, read key by key; a null value counts as absent, as in agent.yml. */
