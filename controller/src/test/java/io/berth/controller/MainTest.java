@@ -100,12 +100,24 @@ class MainTest {
     }
 
     @Test
-    void vsphereIsValidatedButNotImplementedYet() throws Exception {
-        Files.writeString(dir.resolve("vc.pass"), "pw\n");
-        write("vsphere: {url: https://vc.example/sdk, user: u, passwordFile: " + dir + "/vc.pass, datacenter: DC}");
+    void aVcenterThatCannotBeReachedIsOneLineNamingItAndNoSecret() throws Exception {
+        Files.writeString(dir.resolve("vc.pass"), "pw-secret\n");
+        // A closed port on loopback: nothing listens there.
+        write("vsphere: {url: http://127.0.0.1:9/sdk, user: u, passwordFile: " + dir + "/vc.pass, datacenter: DC}");
         Files.writeString(config, Files.readString(config).replace("blue: {size: 3}",
                 "blue: {size: 3, vsphere: {template: worker-tpl}}"));
-        assertOneLineUsage(run("pool", "list", "--config", config.toString()), "provider.vsphere", "not implemented");
+        Run run = run("pool", "create", "blue", "--wait", "vm", "--config", config.toString());
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.err().lines().anyMatch(l -> l.contains("vSphere") && l.contains("127.0.0.1")), run.err());
+        assertFalse(run.err().contains("\tat ") || run.err().contains("pw-secret"), run.err());
+    }
+
+    @Test
+    void aBadVsphereSettingIsNamed() throws Exception {
+        Files.writeString(dir.resolve("vc.pass"), "pw\n");
+        write("vsphere: {url: http://127.0.0.1:9/sdk, user: u, passwordFile: " + dir + "/vc.pass, datacenter: DC, "
+                + "parallelism: 0}");
+        assertOneLineUsage(run("pool", "list", "--config", config.toString()), "provider.vsphere.parallelism");
     }
 
     @Test

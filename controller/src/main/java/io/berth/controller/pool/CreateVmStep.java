@@ -3,6 +3,7 @@ package io.berth.controller.pool;
 import io.berth.agent.step.Step;
 import io.berth.agent.step.StepResult;
 import io.berth.config.Bundle;
+import io.berth.config.BundleGuestinfo;
 import io.berth.config.BerthConfig;
 import io.berth.controller.provider.Vm;
 import io.berth.controller.provider.VmLayout;
@@ -47,6 +48,7 @@ final class CreateVmStep implements Step {
             return StepResult.changed("would be " + what, null, work.id);
         }
         work.vm = PoolView.await(fleet.provider().create(spec()), BOUND);
+        work.id = work.vm.id();   // the provider's: vCenter assigns a VM's BIOS UUID, and so its agent's identity
         return StepResult.changed(what, null, work.id);
     }
 
@@ -60,6 +62,7 @@ final class CreateVmStep implements Step {
         // Where the agent keeps its identity when the VM has no SMBIOS UUID (the lab's): the VM's id.
         files.add(new VmSpec.VmFile(bundle.config().stateDir().resolve("identity"),
                 (work.id + "\n").getBytes(StandardCharsets.UTF_8), false));
-        return new VmSpec(work.name, pool.name(), work.id, files, bundle.configFile());
+        return new VmSpec(work.name, pool.name(), work.id, files, bundle.configFile(),
+                BundleGuestinfo.render(bundle, BundleGuestinfo.Encoding.GZIP_BASE64));
     }
 }

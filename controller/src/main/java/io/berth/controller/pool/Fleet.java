@@ -15,7 +15,7 @@ public record Fleet(BerthConfig config, Provider provider, Managers managers, Po
     static final Duration CALL = Duration.ofSeconds(10);
 
     public static Fleet open(BerthConfig config) {
-        Provider provider = Providers.open(config.provider());
+        Provider provider = Providers.open(config);
         try {
             Managers managers = Managers.open(config.managers().api(), config.managers().tls(), CALL);
             PowerDnsHttp dns = new PowerDnsHttp(config.dns().api(), config.dns().keyFile(), config.dns().serverId(),

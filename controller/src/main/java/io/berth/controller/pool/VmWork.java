@@ -6,7 +6,8 @@ import io.berth.controller.provider.Vm;
 final class VmWork {
 
     final String name;
-    final String id;
+    /** The id asked for; once created, the provider's (vCenter assigns its own). */
+    volatile String id;
     volatile Vm vm;
     volatile String address;
 

@@ -1,10 +1,9 @@
 package io.berth.controller.provider;
 
 import io.berth.config.BerthConfig;
-import io.berth.config.BerthConfig.ProviderSettings;
-import io.berth.controller.cli.UsageException;
 import io.berth.controller.provider.lab.LabProvider;
 import io.berth.controller.provider.lab.LabScript;
+import io.berth.controller.provider.vsphere.VsphereProvider;
 
 /** The provider berth.yml names. */
 public final class Providers {
@@ -12,11 +11,11 @@ public final class Providers {
     private Providers() {
     }
 
-    public static Provider open(ProviderSettings settings) {
-        return switch (settings) {
+    public static Provider open(BerthConfig config) {
+        return switch (config.provider()) {
             case BerthConfig.Lab lab -> LabProvider.open(lab.name(), lab.agent().orElseGet(LabScript::bundledAgent));
             case BerthConfig.Vsphere vsphere ->
-                    throw new UsageException("provider.vsphere: not implemented yet: use provider.lab for now");
+                    VsphereProvider.open(config, vsphere, vsphere.parallelism());
         };
     }
 

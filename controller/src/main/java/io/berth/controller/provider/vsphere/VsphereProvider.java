@@ -1,0 +1,409 @@
+package io.berth.controller.provider.vsphere;
+
+import io.berth.config.BerthConfig;
+import io.berth.config.SmbiosUuid;
+import io.berth.controller.provider.Provider;
+import io.berth.controller.provider.ProviderException;
+import io.berth.controller.provider.ProviderException.Kind;
+import io.berth.controller.provider.Vm;
+import io.berth.controller.provider.VmLayout;
+import io.berth.controller.provider.VmSpec;
+import io.berth.controller.provider.vsphere.Vim.MoRef;
+import io.berth.controller.provider.vsphere.Vim.VimFault;
+import io.berth.controller.provider.vsphere.Vim.Xml;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * VMs on vCenter, through vim25: each VM is a clone of its pool's template (linked from the template's current
+ * snapshot, or full), in its pool's folder, carrying its agent's bundle as guestinfo and the marker
+ * {@code berth.pool} in its extraConfig — membership is that marker, never the name. A VM's id is its agent's
+ * identity, the SMBIOS form of its BIOS UUID ({@link SmbiosUuid}), which vCenter assigns.
+ */
+public final class VsphereProvider implements Provider {
+
+    /** The extraConfig key that says which pool a VM belongs to (not guestinfo: the guest has no need of it). */
+    public static final String POOL_KEY = "berth.pool";
+
+    /** What one vim25 call may take. */
+    static final Duration CALL = Duration.ofSeconds(30);
+    static final Duration CLONE = Duration.ofMinutes(10);
+    static final Duration POWER = Duration.ofMinutes(2);
+    private static final List<String> VM_PROPERTIES = List.of("name", "config.uuid", "config.extraConfig",
+            "runtime.powerState", "guest.ipAddress");
+
+    private final BerthConfig.Vsphere settings;
+    private final Map<String, BerthConfig.VsphereVm> pools;
+    private final Vcenter vcenter;
+    private final ExecutorService executor;
+    private final Map<String, MoRef> byId = new ConcurrentHashMap<>();
+    /** The clone tasks this berth started: only another's are waited out before a clone. */
+    private final Set<String> ownTasks = ConcurrentHashMap.newKeySet();
+
+    private VsphereProvider(BerthConfig.Vsphere settings, Map<String, BerthConfig.VsphereVm> pools, int parallelism) {
+        this.settings = settings;
+        this.pools = pools;
+        this.vcenter = new Vcenter(new Vim(settings.url(), settings.insecure(), CALL), settings.user(),
+                settings.passwordFile());
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "vsphere-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The vCenter of {@code config.provider()}; each pool's {@code vsphere} settings say where its VMs go. */
+    public static VsphereProvider open(BerthConfig config, BerthConfig.Vsphere settings, int parallelism) {
+        if (parallelism < 1) {
+            throw new ProviderException(Kind.INVALID, null, "parallelism must be at least 1, not " + parallelism);
+        }
+        Map<String, BerthConfig.VsphereVm> pools = new LinkedHashMap<>();
+        config.pools().forEach(p -> p.vsphere().ifPresent(v -> pools.put(p.name(), v)));
+        return new VsphereProvider(settings, pools, parallelism);
+    }
+
+    /** vim25 calls sent so far (for benchmarks). */
+    public int calls() {
+        return vcenter.calls();
+    }
+
+    @Override
+    public String describe() {
+        return "vsphere " + settings.url().getHost();
+    }
+
+    /** A VM of its own: its files at {@code /}, the default engine. */
+    @Override
+    public VmLayout layout(String name) {
+        return new VmLayout(Path.of("/"), Optional.empty());
+    }
+
+    @Override
+    public CompletableFuture<List<Vm>> list(Optional<String> pool) {
+        return task(null, () -> vcenter.vmsUnder(vmFolder(), VM_PROPERTIES).stream()
+                .map(this::vmOf).flatMap(Optional::stream)
+                .filter(vm -> pool.map(vm.pool()::equals).orElse(true))
+                .toList());
+    }
+
+    /**
+     * Clones {@code spec.name()} into its pool's folder, powered off. A VM of that name there already is this one
+     * when it carries this pool's marker (a create that was interrupted after its clone, found again rather than
+     * cloned twice), else a CONFLICT.
+     */
+    @Override
+    public CompletableFuture<Vm> create(VmSpec spec) {
+        return task(spec.name(), () -> {
+            BerthConfig.VsphereVm where = settingsOf(spec);
+            MoRef folder = path(where.folder().orElse(null), "vm", "folder");
+            MoRef template = path(where.template(), "vm", "template");
+            Optional<MoRef> existing = vcenter.findChild(folder, spec.name());
+            if (existing.isEmpty()) {
+                // A berth that died may have left a clone running (its VM appears when it ends): wait it out, look again.
+                for (MoRef other : vcenter.clonesInFlight(template)) {
+                    if (!ownTasks.contains(other.value())) {
+                        awaitQuietly(other);
+                    }
+                }
+                existing = vcenter.findChild(folder, spec.name());
+            }
+            if (existing.isPresent()) {
+                Vm found = vm(existing.get()).orElseThrow(() -> new ProviderException(Kind.CONFLICT, spec.name(),
+                        "a VM of that name is in " + folderName(where) + " that is no pool's"));
+                if (!found.pool().equals(spec.pool())) {
+                    throw new ProviderException(Kind.CONFLICT, spec.name(), "exists in pool " + found.pool());
+                }
+                return found;
+            }
+            MoRef task = vcenter.task("CloneVM_Task", template, folder.xml("folder") + Xml.el("name", spec.name())
+                    + cloneSpec(spec, where, template));
+            ownTasks.add(task.value());
+            MoRef clone = vcenter.await(task, CLONE).map(MoRef::of)
+                    .orElseThrow(() -> new IOException("CloneVM_Task: no VM returned"));
+            return vm(clone).orElseThrow(() -> new IOException("the clone carries no pool marker"));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Vm> powerOn(Vm vm) {
+        return task(vm.name(), () -> {
+            MoRef ref = ref(vm);
+            if (state(ref) != Vm.State.ON) {
+                vcenter.await(vcenter.task("PowerOnVM_Task", ref, ""), POWER);
+            }
+            return vm(ref).orElseThrow();
+        });
+    }
+
+    /** Waits for VMware Tools to report {@code guest.ipAddress}: "waiting for IP", as Cluster API says it. */
+    @Override
+    public CompletableFuture<String> awaitAddress(Vm vm, Duration within) {
+        return task(vm.name(), () -> {
+            MoRef ref = ref(vm);
+            long end = System.nanoTime() + within.toNanos();
+            long sleep = 200;
+            while (true) {
+                Optional<String> address = props(ref).text("guest.ipAddress");
+                if (address.isPresent()) {
+                    return address.get();
+                }
+                if (System.nanoTime() > end) {
+                    throw new ProviderException(Kind.TIMEOUT, vm.name(), "waiting for IP: VMware Tools reported no "
+                            + "address within " + within.toSeconds() + " s");
+                }
+                Thread.sleep(sleep);
+                sleep = Math.min(2000, sleep * 2);
+            }
+        });
+    }
+
+    /**
+     * ShutdownGuest (VMware Tools asks the guest: LinuxKit runs its onshutdown entries, the agent drains and
+     * leaves), then waits until it is off; past {@code within} it is powered off and the task fails saying so.
+     */
+    @Override
+    public CompletableFuture<Vm> guestShutdown(Vm vm, Duration within) {
+        return task(vm.name(), () -> {
+            MoRef ref = ref(vm);
+            if (state(ref) == Vm.State.ON) {
+                vcenter.call("ShutdownGuest", ref, "");
+                long end = System.nanoTime() + within.toNanos();
+                while (state(ref) == Vm.State.ON) {
+                    if (System.nanoTime() > end) {
+                        vcenter.await(vcenter.task("PowerOffVM_Task", ref, ""), POWER);
+                        throw new ProviderException(Kind.FAILED, vm.name(), "the guest did not shut down within "
+                                + within.toSeconds() + " s: powered off");
+                    }
+                    Thread.sleep(500);
+                }
+            }
+            return vm(ref).orElseThrow();
+        });
+    }
+
+    @Override
+    public CompletableFuture<Vm> powerOff(Vm vm) {
+        return task(vm.name(), () -> {
+            MoRef ref = ref(vm);
+            if (state(ref) == Vm.State.ON) {
+                vcenter.await(vcenter.task("PowerOffVM_Task", ref, ""), POWER);
+            }
+            return vm(ref).orElseThrow();
+        });
+    }
+
+    /** Powers off if need be (Destroy_Task refuses a running VM), then destroys; a VM that is gone is fine. */
+    @Override
+    public CompletableFuture<Void> destroy(Vm vm) {
+        return task(vm.name(), () -> {
+            Optional<MoRef> ref = find(vm);
+            if (ref.isPresent()) {
+                if (state(ref.get()) == Vm.State.ON) {
+                    vcenter.await(vcenter.task("PowerOffVM_Task", ref.get(), ""), POWER);
+                }
+                vcenter.await(vcenter.task("Destroy_Task", ref.get(), ""), POWER);
+                byId.remove(vm.id());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        vcenter.close();
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /**
+     * The clone spec, in the WSDL's element order: location (datastore, linked-clone disk backing, resource pool),
+     * not a template, config (the marker, the pool's extraConfig, the bundle as guestinfo), powered off, and for a
+     * linked clone the template's current snapshot.
+     */
+    private String cloneSpec(VmSpec spec, BerthConfig.VsphereVm where, MoRef template)
+            throws VimFault, IOException, InterruptedException {
+        StringBuilder s = new StringBuilder("<spec><location>");
+        if (where.datastore().isPresent()) {
+            s.append(path("/" + settings.datacenter() + "/datastore/" + where.datastore().get(), "datastore",
+                    "datastore").xml("datastore"));
+        }
+        if (where.linkedClone()) {
+            s.append(Xml.el("diskMoveType", "createNewChildDiskBacking"));
+        }
+        s.append(resourcePool(where, template).xml("pool"));
+        s.append("</location><template>false</template><config>");
+        Map<String, String> extra = new LinkedHashMap<>(where.extraConfig());
+        extra.putAll(spec.guestinfo());
+        extra.put(POOL_KEY, spec.pool());
+        extra.forEach((k, v) -> s.append("<extraConfig xsi:type=\"OptionValue\">").append(Xml.el("key", k))
+                .append("<value xsi:type=\"xsd:string\">").append(Xml.escape(v)).append("</value></extraConfig>"));
+        s.append("</config><powerOn>false</powerOn>");
+        if (where.linkedClone()) {
+            MoRef snapshot = vcenter.properties(List.of(template), "VirtualMachine", List.of("snapshot.currentSnapshot"))
+                    .stream().findFirst().flatMap(p -> Optional.ofNullable(p.values().get("snapshot.currentSnapshot")))
+                    .map(MoRef::of).orElseThrow(() -> new ProviderException(Kind.INVALID, spec.name(),
+                            "linkedClone: template " + where.template() + " has no snapshot to clone from"));
+            s.append(snapshot.xml("snapshot"));
+        }
+        return s.append("</spec>").toString();
+    }
+
+    /** The pool's resource pool, or the template's own (a VM marked as template has none: then it is required). */
+    private MoRef resourcePool(BerthConfig.VsphereVm where, MoRef template)
+            throws VimFault, IOException, InterruptedException {
+        if (where.resourcePool().isPresent()) {
+            return path(where.resourcePool().get(), "host", "resourcePool");
+        }
+        return vcenter.properties(List.of(template), "VirtualMachine", List.of("resourcePool")).stream().findFirst()
+                .flatMap(p -> Optional.ofNullable(p.values().get("resourcePool"))).map(MoRef::of)
+                .orElseThrow(() -> new ProviderException(Kind.INVALID, null, "vsphere.resourcePool: required: "
+                        + "template " + where.template() + " has no resource pool of its own"));
+    }
+
+    /** Waits for another berth's task to end; how it ended is that berth's news, not ours. */
+    private void awaitQuietly(MoRef task) throws IOException, InterruptedException {
+        try {
+            vcenter.await(task, CLONE);
+        } catch (VimFault ignored) {
+            // Its VM is there or not: the lookup that follows decides.
+        }
+    }
+
+    private BerthConfig.VsphereVm settingsOf(VmSpec spec) {
+        BerthConfig.VsphereVm where = pools.get(spec.pool());
+        if (where == null) {
+            throw new ProviderException(Kind.INVALID, spec.name(), "pools." + spec.pool()
+                    + ".vsphere: required with provider.vsphere (its template at least)");
+        }
+        // Moving the NIC takes a deviceChange edit of the template's card, which vcsim ignores: nothing here
+        // could prove it, so it is refused rather than silently left out.
+        if (where.network().isPresent()) {
+            throw new ProviderException(Kind.INVALID, spec.name(), "pools." + spec.pool() + ".vsphere.network: "
+                    + "not supported yet: clones keep the template's network (leave it out)");
+        }
+        return where;
+    }
+
+    private String folderName(BerthConfig.VsphereVm where) {
+        return where.folder().orElse("/" + settings.datacenter() + "/vm");
+    }
+
+    /**
+     * An inventory path berth.yml gives: absolute ({@code /DC0/vm/workers}) or under the datacenter's {@code kind}
+     * folder ({@code workers} → {@code /DC0/vm/workers}); null is that folder itself. Not found is INVALID, naming
+     * the field.
+     */
+    private MoRef path(String given, String kind, String field) throws VimFault, IOException, InterruptedException {
+        String full = given == null ? "/" + settings.datacenter() + "/" + kind
+                : given.startsWith("/") ? given : "/" + settings.datacenter() + "/" + kind + "/" + given;
+        return vcenter.findByInventoryPath(full).orElseThrow(() -> new ProviderException(Kind.INVALID, null,
+                "vsphere." + field + ": " + full + " not found in vCenter"));
+    }
+
+    private MoRef vmFolder() throws VimFault, IOException, InterruptedException {
+        return path(null, "vm", "datacenter");
+    }
+
+    private MoRef ref(Vm vm) throws VimFault, IOException, InterruptedException {
+        return find(vm).orElseThrow(() -> new ProviderException(Kind.NOT_FOUND, vm.name(), "no such VM"));
+    }
+
+    /** The VM of {@code vm.id()}: known from a list or create, else found by its BIOS UUID. */
+    private Optional<MoRef> find(Vm vm) throws VimFault, IOException, InterruptedException {
+        MoRef known = byId.get(vm.id());
+        if (known != null) {
+            return Optional.of(known);
+        }
+        MoRef datacenter = path("/" + settings.datacenter(), "", "datacenter");
+        return vcenter.findVmByUuid(datacenter, SmbiosUuid.biosUuidOf(vm.id()));
+    }
+
+    private Vcenter.Props props(MoRef vm) throws VimFault, IOException, InterruptedException {
+        return vcenter.properties(List.of(vm), "VirtualMachine", VM_PROPERTIES).stream().findFirst()
+                .orElseThrow(() -> new IOException("VM " + vm.value() + " is gone"));
+    }
+
+    private Vm.State state(MoRef vm) throws VimFault, IOException, InterruptedException {
+        return props(vm).text("runtime.powerState").filter("poweredOn"::equals).isPresent() ? Vm.State.ON : Vm.State.OFF;
+    }
+
+    private Optional<Vm> vm(MoRef ref) throws VimFault, IOException, InterruptedException {
+        return vmOf(props(ref));
+    }
+
+    /** A VM of berth's, or empty for one without the pool marker (the template, anything else in the folder). */
+    private Optional<Vm> vmOf(Vcenter.Props p) {
+        String pool = p.options("config.extraConfig").get(POOL_KEY);
+        Optional<String> uuid = p.text("config.uuid");
+        if (pool == null || uuid.isEmpty()) {
+            return Optional.empty();
+        }
+        String id = SmbiosUuid.identityOf(uuid.get());
+        byId.put(id, p.obj());
+        return Optional.of(new Vm(id, p.text("name").orElse(p.obj().value()), pool,
+                p.text("runtime.powerState").filter("poweredOn"::equals).isPresent() ? Vm.State.ON : Vm.State.OFF,
+                p.text("guest.ipAddress")));
+    }
+
+    private <T> CompletableFuture<T> task(String vm, Callable<T> body) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                try {
+                    future.complete(body.call());
+                } catch (ProviderException e) {
+                    future.completeExceptionally(e.vm().isPresent() || vm == null ? e
+                            : new ProviderException(e.kind(), vm, e.getMessage()));
+                } catch (VimFault f) {
+                    future.completeExceptionally(new ProviderException(kind(f.type), vm, "vSphere: " + f.getMessage()));
+                } catch (IOException e) {
+                    future.completeExceptionally(new ProviderException(Kind.TRANSIENT, vm, "vSphere: " + e.getMessage()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    future.completeExceptionally(new ProviderException(Kind.TRANSIENT, vm, "interrupted"));
+                } catch (Exception e) {
+                    future.completeExceptionally(new ProviderException(Kind.FAILED, vm, e.toString()));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            future.completeExceptionally(new ProviderException(Kind.INVALID, vm, describe() + ": provider closed"));
+        }
+        return future;
+    }
+
+    /** A vim25 fault's kind: whether a retry may pass, and whose mistake it is. */
+    static Kind kind(String fault) {
+        return switch (fault) {
+            case "InvalidLogin", "NoPermission", "NotAuthenticated", "InvalidArgument", "NotSupported",
+                 "InvalidRequest" -> Kind.INVALID;
+            case "DuplicateName", "InvalidPowerState", "InvalidState", "TaskInProgress" -> Kind.CONFLICT;
+            case "ManagedObjectNotFound", "NotFound" -> Kind.NOT_FOUND;
+            case "HostCommunication", "HostNotConnected", "Timedout", "RequestCanceled" -> Kind.TRANSIENT;
+            default -> Kind.FAILED;   // FileFault, InsufficientResourcesFault, task errors: someone must look
+        };
+    }
+}
