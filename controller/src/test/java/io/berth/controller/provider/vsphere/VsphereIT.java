@@ -1,0 +1,236 @@
+package io.berth.controller.provider.vsphere;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.berth.config.Bundle;
+import io.berth.config.BundleGuestinfo;
+import io.berth.config.SmbiosUuid;
+import io.berth.controller.BerthCli;
+import io.berth.controller.provider.vsphere.Vim.MoRef;
+import io.berth.lab.Await;
+import io.berth.lab.IntegrationTest;
+import io.berth.lab.Lab;
+import io.berth.lab.LabEnv;
+import io.berth.lab.Vcsim;
+import io.berth.lab.VcsimEnv;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * berth with {@code provider: vsphere} against vcsim (vim25 SOAP), the Swarm and PowerDNS of a lab beside it: the
+ * VMs are clones that run no agent, so pool create waits for {@code --wait vm} only.
+ */
+@IntegrationTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class VsphereIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Lab(workers = 0)
+    static LabEnv lab;
+
+    @Vcsim
+    static VcsimEnv vcsim;
+
+    @TempDir
+    static Path dir;
+
+    static BerthCli berth;
+    static Vcenter vcenter;
+
+    @BeforeAll
+    static void berthYmlForVcsim() throws Exception {
+        berth = new BerthCli(dir);
+        assertEquals(0, berth.run(60, "init", "--lab", lab.name()).exit());
+        Path yml = dir.resolve("berth.yml");
+        String init = Files.readString(yml);
+        Files.writeString(yml, init.substring(0, init.indexOf("pools:")) + """
+                pools:
+                  blue: {size: 3, vsphere: {template: %s, folder: %s, extraConfig: {SET.guest.ipAddress: 10.99.0.7, vm.color: blue}}}
+                  green: {size: 1, vsphere: {template: %s}}
+                  grey: {size: 1, vsphere: {template: nope}}
+                provider:
+                  vsphere: {url: %s, user: %s, passwordFile: %s, datacenter: %s}
+                """.formatted(vcsim.template(), vcsim.folder(), vcsim.template(), vcsim.url(), vcsim.user(),
+                vcsim.passwordFile(), vcsim.datacenter()));
+        vcenter = new Vcenter(new Vim(vcsim.url(), false, Duration.ofSeconds(10)), vcsim.user(), vcsim.passwordFile());
+    }
+
+    @AfterAll
+    static void destroyWhatIsLeft() {
+        berth.run(120, "pool", "destroy", "blue", "--yes", "--force");
+        berth.run(120, "pool", "destroy", "green", "--yes", "--force");
+        vcenter.close();
+    }
+
+    static BerthCli.Result ok(BerthCli.Result r) {
+        assertEquals(0, r.exit(), r.toString());
+        return r;
+    }
+
+    /** Every VM in vCenter: name → its properties, read with our own client (not through berth). */
+    static List<Vcenter.Props> vms() throws Exception {
+        MoRef root = vcenter.findByInventoryPath("/" + vcsim.datacenter() + "/vm").orElseThrow();
+        return vcenter.vmsUnder(root, List.of("name", "config.uuid", "config.extraConfig", "runtime.powerState"));
+    }
+
+    static List<String> names(String prefix) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (Vcenter.Props p : vms()) {
+            p.text("name").filter(n -> n.startsWith(prefix)).ifPresent(names::add);
+        }
+        return names.stream().sorted().toList();
+    }
+
+    @Test
+    @Order(1)
+    void aPoolOfThreeIsClonedPoweredOnGivenAnAddressShownAndEachCarriesItsBundleAndMarker() throws Exception {
+        JsonNode report = JSON.readTree(ok(berth.run(120, "pool", "create", "blue", "--wait", "vm", "-o", "json")).out());
+        assertEquals(3, report.get("vms").size(), report.toString());
+        assertEquals(List.of("blue1", "blue2", "blue3"), names("blue"));
+
+        JsonNode members = JSON.readTree(ok(berth.run(60, "pool", "show", "blue", "-o", "json")).out()).get("members");
+        for (JsonNode m : members) {
+            assertEquals("on", m.get("vm").asText(), m.toString());
+            assertEquals("10.99.0.7", m.get("address").asText(), m.toString());
+        }
+        for (Vcenter.Props p : vms()) {
+            String name = p.text("name").orElseThrow();
+            if (!name.startsWith("blue")) {
+                continue;
+            }
+            Map<String, String> extra = p.options("config.extraConfig");
+            assertEquals("blue", extra.get(VsphereProvider.POOL_KEY), name);
+            assertEquals("blue", extra.get("vm.color"), "the pool's own extraConfig: " + name);
+            TreeSet<String> keys = new TreeSet<>(extra.keySet());
+            keys.removeIf(k -> k.startsWith("guestinfo.berth."));
+            keys.remove("govcsim");   // vcsim's own mark on every VM it makes
+            assertEquals(new TreeSet<>(List.of(VsphereProvider.POOL_KEY, "vm.color")), keys,
+                    "nothing but the marker, the pool's keys and the bundle: " + name);
+            Bundle bundle = BundleGuestinfo.parse(k -> Optional.ofNullable(extra.get(k)), Path.of("/"));
+            assertEquals(Optional.of(name), bundle.config().host().name(), name);
+            assertEquals(Files.readString(lab.joinTokenFile()).strip(), bundle.secrets().joinToken(), name);
+            String id = SmbiosUuid.identityOf(p.text("config.uuid").orElseThrow());
+            assertTrue(members.toString().contains(id), "pool show joins by the SMBIOS identity: " + id);
+        }
+        BerthCli.Result list = ok(berth.run(60, "pool", "list"));
+        assertTrue(list.out().lines().anyMatch(l -> l.matches("blue\\s+3\\s+3\\s+0.*")), list.out());
+    }
+
+    @Test
+    @Order(2)
+    void aRerunChangesNothingAndDestroyShutsDownAndRemovesEveryVm() throws Exception {
+        JsonNode again = JSON.readTree(ok(berth.run(120, "pool", "create", "blue", "--wait", "vm", "-o", "json")).out());
+        for (JsonNode vm : again.get("vms")) {
+            assertEquals(0, vm.get("changes").size(), vm.toString());
+        }
+        assertEquals(3, names("blue").size());
+
+        BerthCli.Result destroy = ok(berth.run(120, "pool", "destroy", "blue", "--yes"));
+        assertTrue(destroy.out().contains("blue1: shut down, VM destroyed"), destroy.toString());
+        assertEquals(List.of(), names("blue"));
+        assertTrue(names("DC0_").size() >= 1, "the template and the simulator's own VMs stay");
+    }
+
+    @Test
+    @Order(3)
+    void faultsAreOneLineNamingTheVmOrTheFieldAndTheFault() throws Exception {
+        BerthCli.Result missing = berth.run(60, "pool", "create", "grey", "--wait", "vm");
+        assertEquals(1, missing.exit(), missing.toString());
+        assertTrue(missing.lastLine().contains("grey1") && missing.lastLine().contains("vsphere.template")
+                && missing.lastLine().contains("not found"), missing.lastLine());
+
+        // A VM of a pool's name without the pool's marker: made by hand, never taken over.
+        MoRef template = vcenter.findByInventoryPath(vcsim.template()).orElseThrow();
+        MoRef folder = vcenter.findByInventoryPath("/" + vcsim.datacenter() + "/vm").orElseThrow();
+        MoRef pool = vcenter.findByInventoryPath(vcsim.resourcePool()).orElseThrow();
+        vcenter.await(vcenter.task("CloneVM_Task", template, folder.xml("folder") + Vim.Xml.el("name", "green1")
+                + "<spec><location>" + pool.xml("pool") + "</location><template>false</template>"
+                + "<powerOn>false</powerOn></spec>"), Duration.ofSeconds(30));
+        BerthCli.Result duplicate = berth.run(60, "pool", "create", "green", "--wait", "vm");
+        assertEquals(1, duplicate.exit(), duplicate.toString());
+        assertTrue(duplicate.lastLine().contains("green1") && duplicate.lastLine().contains("no pool's"),
+                duplicate.lastLine());
+        assertEquals(List.of("green1"), names("green"), "nothing cloned beside it");
+
+        String password = Files.readString(vcsim.passwordFile());
+        Files.writeString(vcsim.passwordFile(), "not-the-password\n");
+        try {
+            BerthCli.Result wrong = berth.run(60, "pool", "list");
+            assertEquals(1, wrong.exit(), wrong.toString());
+            assertTrue(wrong.lastLine().contains("InvalidLogin"), wrong.lastLine());
+            assertFalse(wrong.err().contains("not-the-password") || wrong.err().contains("\tat "), wrong.err());
+        } finally {
+            Files.writeString(vcsim.passwordFile(), password);
+        }
+        ok(berth.run(60, "pool", "list"));
+    }
+
+    @Test
+    @Order(4)
+    void aVmThatRunsIsPoweredOffBeforeItIsDestroyed() throws Exception {
+        BerthCli.Result create = ok(berth.run(60, "pool", "create", "blue", "--size", "1", "--wait", "vm"));
+        assertEquals(List.of("blue1"), names("blue"), create.toString());
+        try (VsphereProvider provider = VsphereProvider.open(io.berth.config.BerthConfigLoader.load(dir.resolve(
+                "berth.yml")), vcsimSettings(), 2)) {
+            var vm = provider.list(Optional.of("blue")).get(30, TimeUnit.SECONDS).get(0);
+            assertEquals(io.berth.controller.provider.Vm.State.ON, vm.state());
+            provider.destroy(vm).get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of(), names("blue"));
+    }
+
+    @Test
+    @Order(5)
+    void aCreateKilledWhileItsCloneIsAnsweredIsFinishedByARerunWithoutASecondClone() throws Exception {
+        vcsim.delay("CloneVM_Task", Duration.ofSeconds(4));
+        Process create;
+        try {
+            create = berth.start("pool", "create", "blue", "--size", "2", "--wait", "vm");
+            // Both clones are in vCenter's hands once their requests arrived: kill berth in the middle of the call.
+            Await.until("both clones in their stall", Duration.ofSeconds(30), Duration.ofMillis(100),
+                    () -> vcsim.stalled("CloneVM_Task") == 2);
+            create.descendants().forEach(ProcessHandle::destroyForcibly);
+            create.destroyForcibly();
+            assertTrue(create.waitFor(10, TimeUnit.SECONDS));
+        } finally {
+            vcsim.clearDelay("CloneVM_Task");
+        }
+        // The killed berth's clones still end in vCenter, after their stall: a slow vCenter does what it was asked.
+        Await.until("the killed berth's clones", Duration.ofSeconds(20), Duration.ofMillis(200),
+                () -> count("blue") == 2);
+        ok(berth.run(120, "pool", "create", "blue", "--size", "2", "--wait", "vm"));
+        assertEquals(List.of("blue1", "blue2"), names("blue"), "found again, not cloned twice");
+    }
+
+    static int count(String prefix) {
+        try {
+            return names(prefix).size();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    static io.berth.config.BerthConfig.Vsphere vcsimSettings() {
+        return new io.berth.config.BerthConfig.Vsphere(vcsim.url(), vcsim.user(), vcsim.passwordFile(), false,
+                vcsim.datacenter());
+    }
+}
