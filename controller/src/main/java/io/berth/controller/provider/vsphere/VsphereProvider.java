@@ -44,7 +44,7 @@ public final class VsphereProvider implements Provider {
     static final Duration CLONE = Duration.ofMinutes(10);
     static final Duration POWER = Duration.ofMinutes(2);
     private static final List<String> VM_PROPERTIES = List.of("name", "config.uuid", "config.extraConfig",
-            "runtime.powerState", "guest.ipAddress");
+            "runtime.powerState", "guest.ipAddress", "parent");
 
     private final BerthConfig.Vsphere settings;
     private final Map<String, BerthConfig.VsphereVm> pools;
@@ -93,12 +93,31 @@ public final class VsphereProvider implements Provider {
         return new VmLayout(Path.of("/"), Optional.empty());
     }
 
+    /**
+     * The VMs that carry a pool's marker and sit in that pool's folder (a VM moved out of it by hand is no longer
+     * the pool's; a pool berth.yml does not declare is known by its marker alone).
+     */
     @Override
     public CompletableFuture<List<Vm>> list(Optional<String> pool) {
-        return task(null, () -> vcenter.vmsUnder(vmFolder(), VM_PROPERTIES).stream()
-                .map(this::vmOf).flatMap(Optional::stream)
-                .filter(vm -> pool.map(vm.pool()::equals).orElse(true))
-                .toList());
+        return task(null, () -> {
+            Map<String, MoRef> folders = new LinkedHashMap<>();
+            for (Map.Entry<String, BerthConfig.VsphereVm> p : pools.entrySet()) {
+                folders.put(p.getKey(), path(p.getValue().folder().orElse(null), "vm", "folder"));
+            }
+            List<Vm> vms = new java.util.ArrayList<>();
+            for (Vcenter.Props props : vcenter.vmsUnder(vmFolder(), VM_PROPERTIES)) {
+                Optional<Vm> vm = vmOf(props);
+                if (vm.isEmpty() || pool.filter(want -> !want.equals(vm.get().pool())).isPresent()) {
+                    continue;
+                }
+                MoRef folder = folders.get(vm.get().pool());
+                Optional<String> parent = props.text("parent");
+                if (folder == null || parent.filter(folder.value()::equals).isPresent()) {
+                    vms.add(vm.get());
+                }
+            }
+            return vms;
+        });
     }
 
     /**

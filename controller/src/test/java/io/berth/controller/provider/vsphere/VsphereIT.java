@@ -67,6 +67,7 @@ class VsphereIT {
                   blue: {size: 3, vsphere: {template: %s, folder: %s, extraConfig: {SET.guest.ipAddress: 10.99.0.7, vm.color: blue}}}
                   green: {size: 1, vsphere: {template: %s}}
                   grey: {size: 1, vsphere: {template: nope}}
+                  linked: {size: 1, vsphere: {template: /DC0/vm/DC0_C0_RP0_VM1, linkedClone: true, extraConfig: {SET.guest.ipAddress: 10.99.0.8}}}
                 provider:
                   vsphere: {url: %s, user: %s, passwordFile: %s, datacenter: %s}
                 """.formatted(vcsim.template(), vcsim.folder(), vcsim.template(), vcsim.url(), vcsim.user(),
@@ -227,6 +228,46 @@ class VsphereIT {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    @Test
+    @Order(6)
+    void aLinkedCloneNeedsTheTemplatesSnapshotAndIsMadeFromIt() throws Exception {
+        BerthCli.Result refused = berth.run(60, "pool", "create", "linked", "--wait", "vm");
+        assertEquals(1, refused.exit(), refused.toString());
+        assertTrue(refused.lastLine().contains("linkedClone") && refused.lastLine().contains("no snapshot"),
+                refused.lastLine());
+        assertEquals(List.of(), names("linked"));
+
+        MoRef template = vcenter.findByInventoryPath("/DC0/vm/DC0_C0_RP0_VM1").orElseThrow();
+        vcenter.await(vcenter.task("CreateSnapshot_Task", template, Vim.Xml.el("name", "base")
+                + Vim.Xml.el("memory", "false") + Vim.Xml.el("quiesce", "false")), Duration.ofSeconds(30));
+        ok(berth.run(60, "pool", "create", "linked", "--wait", "vm"));
+        assertEquals(List.of("linked1"), names("linked"));
+        ok(berth.run(60, "pool", "destroy", "linked", "--yes"));
+        assertEquals(List.of(), names("linked"));
+    }
+
+    @Test
+    @Order(7)
+    void aVmMovedOutOfItsPoolsFolderIsNoLongerThePools() throws Exception {
+        ok(berth.run(60, "pool", "create", "blue", "--size", "1", "--wait", "vm"));
+        MoRef vm = vcenter.findByInventoryPath(vcsim.folder() + "/blue1").orElseThrow();
+        MoRef vmFolder = vcenter.findByInventoryPath("/" + vcsim.datacenter() + "/vm").orElseThrow();
+        MoRef elsewhere = Vim.returnvals(vcenter.call("CreateFolder", vmFolder, Vim.Xml.el("name", "elsewhere")))
+                .stream().findFirst().map(MoRef::of).orElseThrow();
+        vcenter.await(vcenter.task("MoveIntoFolder_Task", elsewhere, vm.xml("list")), Duration.ofSeconds(30));
+        assertFalse(members("blue").contains("blue1"), "moved out of " + vcsim.folder());
+        // Back where it belongs, so that the class's cleanup finds it.
+        vcenter.await(vcenter.task("MoveIntoFolder_Task", vmFolder, vm.xml("list")), Duration.ofSeconds(30));
+        assertTrue(members("blue").contains("blue1"));
+    }
+
+    static List<String> members(String pool) throws Exception {
+        List<String> names = new ArrayList<>();
+        JSON.readTree(ok(berth.run(60, "pool", "show", pool, "-o", "json")).out()).get("members")
+                .forEach(m -> names.add(m.get("name").asText()));
+        return names;
     }
 
     static io.berth.config.BerthConfig.Vsphere vcsimSettings() {
