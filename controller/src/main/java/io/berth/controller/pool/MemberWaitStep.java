@@ -9,23 +9,21 @@ import java.time.Instant;
 import java.util.function.Predicate;
 
 /**
- * Waits, reading the pool again and again, until the VM's member is what {@code --wait} asks: its node joined
+ * Waits, reading the pool again and again (one read shared by every VM's wait), until the VM's member is what {@code --wait} asks: its node joined
  * ({@code joined}), or also activated by its agent with its A record pointing at it ({@code ready}).
  */
 final class MemberWaitStep implements Step {
 
     private static final Retry POLL = new Retry(Duration.ofMillis(500), Duration.ofSeconds(2));
 
-    private final Fleet fleet;
-    private final String pool;
+    private final SharedRead pool;
     private final VmWork work;
     private final String name;
     private final Predicate<PoolView.Member> reached;
     private final Instant until;
 
-    private MemberWaitStep(Fleet fleet, String pool, VmWork work, String name, Predicate<PoolView.Member> reached,
+    private MemberWaitStep(SharedRead pool, VmWork work, String name, Predicate<PoolView.Member> reached,
                            Instant until) {
-        this.fleet = fleet;
         this.pool = pool;
         this.work = work;
         this.name = name;
@@ -34,14 +32,14 @@ final class MemberWaitStep implements Step {
     }
 
     /** Its node is in the Swarm and ready (held out of scheduling until its agent activates it). */
-    static MemberWaitStep joined(Fleet fleet, String pool, VmWork work, Instant until) {
-        return new MemberWaitStep(fleet, pool, work, "joined", m -> m.nodeId() != null && "ready".equals(m.nodeState()),
+    static MemberWaitStep joined(SharedRead pool, VmWork work, Instant until) {
+        return new MemberWaitStep(pool, work, "joined", m -> m.nodeId() != null && "ready".equals(m.nodeState()),
                 until);
     }
 
     /** Joined, active, its record pointing at it, nothing amiss. */
-    static MemberWaitStep ready(Fleet fleet, String pool, VmWork work, Instant until) {
-        return new MemberWaitStep(fleet, pool, work, "ready", PoolView.Member::ready, until);
+    static MemberWaitStep ready(SharedRead pool, VmWork work, Instant until) {
+        return new MemberWaitStep(pool, work, "ready", PoolView.Member::ready, until);
     }
 
     @Override
@@ -58,7 +56,7 @@ final class MemberWaitStep implements Step {
         String[] readFailure = new String[1];
         boolean ok = POLL.await(until, () -> {
             try {
-                last[0] = PoolView.read(fleet, pool).member(work.name).orElse(null);
+                last[0] = pool.read().member(work.name).orElse(null);
                 readFailure[0] = null;
             } catch (InterruptedException e) {
                 throw e;

@@ -39,6 +39,9 @@ import picocli.CommandLine.Parameters;
             "1:a VM failed: the last line names each one and why", "2:bad usage or config"})
 public final class PoolCreateCommand implements Callable<Integer> {
 
+    /** How old a read of the pool may be to serve another VM's wait (the waits poll every 0.5 to 2 s). */
+    static final Duration SHARED_READ = Duration.ofMillis(400);
+
     /** How far {@code --wait} goes. */
     enum Wait { VM, NODE, READY }
 
@@ -101,7 +104,8 @@ public final class PoolCreateCommand implements Callable<Integer> {
                 }
             }
             Map<String, List<Step>> plans = new LinkedHashMap<>();
-            work.values().forEach(w -> plans.put(w.name, plan(fleet, declared, w, until)));
+            SharedRead reads = new SharedRead(fleet, pool, SHARED_READ);
+            work.values().forEach(w -> plans.put(w.name, plan(fleet, declared, w, reads, until)));
             Log.info("pool " + pool + ": " + wanted + " VM(s) on " + fleet.provider().describe()
                     + (dryRun ? " (dry run)" : ""));
             List<VmRunner.Outcome> outcomes = VmRunner.run(plans, dryRun, Progress.forStderr(plans.keySet()));
@@ -137,14 +141,14 @@ public final class PoolCreateCommand implements Callable<Integer> {
         }
     }
 
-    private List<Step> plan(Fleet fleet, BerthConfig.Pool declared, VmWork w, Instant until) {
+    private List<Step> plan(Fleet fleet, BerthConfig.Pool declared, VmWork w, SharedRead reads, Instant until) {
         List<Step> steps = new ArrayList<>(List.of(new CreateVmStep(fleet, declared, w), new PowerOnStep(fleet, w),
                 new AddressStep(fleet, w)));
         if (wait != Wait.VM) {
-            steps.add(MemberWaitStep.joined(fleet, pool, w, until));
+            steps.add(MemberWaitStep.joined(reads, w, until));
         }
         if (wait == Wait.READY) {
-            steps.add(MemberWaitStep.ready(fleet, pool, w, until));
+            steps.add(MemberWaitStep.ready(reads, w, until));
         }
         return steps;
     }

@@ -12,6 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.w3c.dom.Element;
 
 /**
@@ -43,7 +47,11 @@ final class Vcenter implements AutoCloseable {
         }
     }
 
+    /** Beyond a wait's own bound: one round and one call of the poller. */
+    private static final Duration CALL_SLACK = Duration.ofSeconds(35);
+
     private final Vim vim;
+    private final Poller poller = new Poller(this::properties);
     private final String user;
     private final Path passwordFile;
     private volatile Content content;
@@ -124,31 +132,43 @@ final class Vcenter implements AutoCloseable {
 
     /**
      * Waits until {@code task} ends, within {@code bound}; returns its result (a MoRef for a clone) or throws its
-     * error as a VimFault. Polls its {@code info} with a growing interval: vCenter's tasks take seconds to minutes.
+     * error as a VimFault. The poller reads it with every other wait of its round.
      */
     Optional<Element> await(MoRef task, Duration bound) throws VimFault, IOException, InterruptedException {
-        long end = System.nanoTime() + bound.toNanos();
-        long sleep = 50;
-        while (true) {
-            Props p = properties(List.of(task), task.type(), List.of("info.state", "info.error", "info.result"))
-                    .stream().findFirst().orElseThrow(() -> new IOException("task " + task.value() + " is gone"));
-            String state = p.text("info.state").orElse("");
-            if (state.equals("success")) {
-                return Optional.ofNullable(p.values().get("info.result"));
-            }
-            if (state.equals("error")) {
-                Element error = p.values().get("info.error");
-                Element fault = error == null ? null : Xml.child(error, "fault").orElse(null);
-                String type = fault == null ? "TaskError" : fault.getAttributeNS(
-                        "http://www.w3.org/2001/XMLSchema-instance", "type").replaceFirst(".*:", "");
-                throw new VimFault(type.isEmpty() ? "TaskError" : type,
-                        error == null ? "" : Xml.text(error, "localizedMessage").orElse(""));
-            }
-            if (System.nanoTime() > end) {
-                throw new IOException("task " + task.value() + " not done within " + bound.toSeconds() + " s");
-            }
-            Thread.sleep(sleep);
-            sleep = Math.min(1000, sleep * 2);
+        Props p = until(task, List.of("info.state", "info.error", "info.result"),
+                t -> t.text("info.state").filter(st -> st.equals("success") || st.equals("error")).isPresent(), bound)
+                .orElseThrow(() -> new IOException("task " + task.value() + " not done within " + bound.toSeconds()
+                        + " s"));
+        if (p.text("info.state").orElse("").equals("success")) {
+            return Optional.ofNullable(p.values().get("info.result"));
+        }
+        Element error = p.values().get("info.error");
+        Element fault = error == null ? null : Xml.child(error, "fault").orElse(null);
+        String type = fault == null ? "" : fault.getAttributeNS("http://www.w3.org/2001/XMLSchema-instance", "type")
+                .replaceFirst(".*:", "");
+        throw new VimFault(type.isEmpty() ? "TaskError" : type,
+                error == null ? "" : Xml.text(error, "localizedMessage").orElse(""));
+    }
+
+    /**
+     * {@code obj}'s {@code paths} once {@code done} holds for them, or empty when {@code within} passed first; read
+     * by the one poller, so that many waits cost one call a round.
+     */
+    Optional<Props> until(MoRef obj, List<String> paths, Predicate<Props> done, Duration within)
+            throws VimFault, IOException, InterruptedException {
+        CompletableFuture<Props> wait = poller.until(obj, paths, done, within);
+        try {
+            return Optional.of(wait.get(within.plus(CALL_SLACK).toMillis(), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException e) {
+            return switch (e.getCause()) {
+                case java.util.concurrent.TimeoutException timeout -> Optional.empty();
+                case VimFault f -> throw f;
+                case IOException io -> throw io;
+                default -> throw new IOException(String.valueOf(e.getCause().getMessage()));
+            };
+        } catch (java.util.concurrent.TimeoutException e) {
+            wait.cancel(true);
+            return Optional.empty();
         }
     }
 
@@ -199,6 +219,7 @@ final class Vcenter implements AutoCloseable {
 
     @Override
     public void close() {
+        poller.close();
         try {
             if (loggedIn) {
                 vim.call("Logout", content().sessionManager(), "");

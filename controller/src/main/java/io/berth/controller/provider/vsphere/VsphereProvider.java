@@ -172,23 +172,11 @@ public final class VsphereProvider implements Provider {
     /** Waits for VMware Tools to report {@code guest.ipAddress}: "waiting for IP", as Cluster API says it. */
     @Override
     public CompletableFuture<String> awaitAddress(Vm vm, Duration within) {
-        return task(vm.name(), () -> {
-            MoRef ref = ref(vm);
-            long end = System.nanoTime() + within.toNanos();
-            long sleep = 200;
-            while (true) {
-                Optional<String> address = props(ref).text("guest.ipAddress");
-                if (address.isPresent()) {
-                    return address.get();
-                }
-                if (System.nanoTime() > end) {
-                    throw new ProviderException(Kind.TIMEOUT, vm.name(), "waiting for IP: VMware Tools reported no "
-                            + "address within " + within.toSeconds() + " s");
-                }
-                Thread.sleep(sleep);
-                sleep = Math.min(2000, sleep * 2);
-            }
-        });
+        return task(vm.name(), () -> vcenter.until(ref(vm), List.of("guest.ipAddress"),
+                        p -> p.text("guest.ipAddress").isPresent(), within)
+                .flatMap(p -> p.text("guest.ipAddress"))
+                .orElseThrow(() -> new ProviderException(Kind.TIMEOUT, vm.name(), "waiting for IP: VMware Tools "
+                        + "reported no address within " + within.toSeconds() + " s")));
     }
 
     /**
@@ -201,14 +189,12 @@ public final class VsphereProvider implements Provider {
             MoRef ref = ref(vm);
             if (state(ref) == Vm.State.ON) {
                 vcenter.call("ShutdownGuest", ref, "");
-                long end = System.nanoTime() + within.toNanos();
-                while (state(ref) == Vm.State.ON) {
-                    if (System.nanoTime() > end) {
-                        vcenter.await(vcenter.task("PowerOffVM_Task", ref, ""), POWER);
-                        throw new ProviderException(Kind.FAILED, vm.name(), "the guest did not shut down within "
-                                + within.toSeconds() + " s: powered off");
-                    }
-                    Thread.sleep(500);
+                boolean off = vcenter.until(ref, List.of("runtime.powerState"),
+                        p -> !p.text("runtime.powerState").filter("poweredOn"::equals).isPresent(), within).isPresent();
+                if (!off) {
+                    vcenter.await(vcenter.task("PowerOffVM_Task", ref, ""), POWER);
+                    throw new ProviderException(Kind.FAILED, vm.name(), "the guest did not shut down within "
+                            + within.toSeconds() + " s: powered off");
                 }
             }
             return vm(ref).orElseThrow();
