@@ -102,6 +102,12 @@ func main() {
 	d := &delays{ms: map[string]int{}, stalled: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/berth/delay", d.control)
+	mux.HandleFunc("/berth/calls", func(w http.ResponseWriter, r *http.Request) {
+		d.mu.Lock()
+		n := d.calls
+		d.mu.Unlock()
+		_, _ = fmt.Fprintf(w, "%d\n", n)
+	})
 	mux.Handle("/", d.wrap(svc.ServeMux))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
@@ -140,6 +146,7 @@ type delays struct {
 	mu      sync.Mutex
 	ms      map[string]int
 	stalled map[string]int // calls of each method in their stall now: a test kills its client mid-call by it
+	calls   int            // SOAP calls served so far, for benchmarks (GET /berth/calls)
 }
 
 var methodName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
@@ -185,6 +192,9 @@ func (d *delays) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d.mu.Lock()
 		armed := len(d.ms) > 0
+		if strings.HasPrefix(r.URL.Path, "/sdk") {
+			d.calls++
+		}
 		d.mu.Unlock()
 		if armed && r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/sdk") {
 			body, err := ioutil.ReadAll(io.LimitReader(r.Body, 64<<20))

@@ -51,6 +51,8 @@ public final class VsphereProvider implements Provider {
     private final Vcenter vcenter;
     private final ExecutorService executor;
     private final Map<String, MoRef> byId = new ConcurrentHashMap<>();
+    /** Folders, templates, pools and datastores by inventory path: looked up once per command, not once per VM. */
+    private final Map<String, MoRef> paths = new ConcurrentHashMap<>();
     /** The clone tasks this berth started: only another's are waited out before a clone. */
     private final Set<String> ownTasks = ConcurrentHashMap.newKeySet();
 
@@ -325,8 +327,14 @@ public final class VsphereProvider implements Provider {
     private MoRef path(String given, String kind, String field) throws VimFault, IOException, InterruptedException {
         String full = given == null ? "/" + settings.datacenter() + "/" + kind
                 : given.startsWith("/") ? given : "/" + settings.datacenter() + "/" + kind + "/" + given;
-        return vcenter.findByInventoryPath(full).orElseThrow(() -> new ProviderException(Kind.INVALID, null,
+        MoRef known = paths.get(full);
+        if (known != null) {
+            return known;
+        }
+        MoRef found = vcenter.findByInventoryPath(full).orElseThrow(() -> new ProviderException(Kind.INVALID, null,
                 "vsphere." + field + ": " + full + " not found in vCenter"));
+        paths.put(full, found);
+        return found;
     }
 
     private MoRef vmFolder() throws VimFault, IOException, InterruptedException {
