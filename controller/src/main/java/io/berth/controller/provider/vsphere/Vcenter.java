@@ -63,10 +63,6 @@ final class Vcenter implements AutoCloseable {
         this.passwordFile = passwordFile;
     }
 
-    int calls() {
-        return vim.calls();
-    }
-
     Content content() throws VimFault, IOException, InterruptedException {
         Content c = content;
         if (c == null) {

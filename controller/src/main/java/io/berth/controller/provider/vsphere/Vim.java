@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -63,7 +62,6 @@ final class Vim implements AutoCloseable {
     private final URI sdk;
     private final HttpClient http;
     private final Duration timeout;
-    private final AtomicInteger calls = new AtomicInteger();
     private volatile String cookie;
 
     Vim(URI sdk, boolean insecure, Duration timeout) {
@@ -74,10 +72,6 @@ final class Vim implements AutoCloseable {
             builder.sslContext(trustAll());
         }
         this.http = builder.build();
-    }
-
-    int calls() {
-        return calls.get();
     }
 
     /**
@@ -97,7 +91,6 @@ final class Vim implements AutoCloseable {
             request.header("Cookie", session);
         }
         HttpResponse<byte[]> response;
-        calls.incrementAndGet();
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {

@@ -79,11 +79,6 @@ public final class VsphereProvider implements Provider {
         return new VsphereProvider(settings, pools, parallelism);
     }
 
-    /** vim25 calls sent so far (for benchmarks). */
-    public int calls() {
-        return vcenter.calls();
-    }
-
     @Override
     public String describe() {
         return "vsphere " + settings.url().getHost();
