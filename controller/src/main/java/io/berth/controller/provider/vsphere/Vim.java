@@ -2,6 +2,7 @@ package io.berth.controller.provider.vsphere;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +17,9 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Element;
@@ -96,6 +99,11 @@ final class Vim implements AutoCloseable {
         } catch (HttpTimeoutException e) {
             throw new IOException(method + ": no answer from " + sdk.getHost() + " within " + timeout.toSeconds() + " s");
         } catch (IOException e) {
+            Throwable tls = e instanceof SSLException ? e : e.getCause() instanceof SSLException s ? s : null;
+            if (tls != null) {
+                throw new IOException(method + ": TLS with " + sdk.getHost() + " failed: " + tls.getMessage()
+                        + " (trust its CA in the JDK's trust store, or set provider.vsphere.insecure)");
+            }
             throw new IOException(method + ": " + sdk.getHost() + ": " + Optional.ofNullable(e.getMessage())
                     .orElse(e.getClass().getSimpleName()));
         }
@@ -156,16 +164,36 @@ final class Vim implements AutoCloseable {
         return new VimFault(type, message);
     }
 
+    /**
+     * {@code insecure: true}: any certificate, any host name. An X509ExtendedTrustManager, because JSSE wraps a
+     * plain X509TrustManager with its own host-name check, which a vCenter reached by an address would fail.
+     */
     private static SSLContext trustAll() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new X509TrustManager() {
+            context.init(null, new TrustManager[] {new X509ExtendedTrustManager() {
                 @Override
                 public void checkClientTrusted(X509Certificate[] chain, String authType) {
                 }
 
                 @Override
                 public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+                }
+
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
                 }
 
                 @Override
@@ -190,6 +218,43 @@ final class Vim implements AutoCloseable {
 
         static String el(String name, String text) {
             return "<" + name + ">" + escape(text) + "</" + name + ">";
+        }
+
+        /**
+         * {@code device} written back as element {@code name} (its {@code xsi:type} kept), every child as it was
+         * but {@code backing}, which becomes {@code backingXml}: an edit that changes one thing of a device.
+         */
+        static String withBacking(Element device, String name, String backingXml) {
+            StringBuilder out = new StringBuilder("<").append(name);
+            String type = device.getAttributeNS(XSI, "type");
+            if (!type.isEmpty()) {
+                out.append(" xsi:type=\"").append(escape(type.substring(type.indexOf(':') + 1))).append('"');
+            }
+            out.append('>');
+            for (Element child : children(device)) {
+                out.append(child.getLocalName().equals("backing") ? backingXml : write(child));
+            }
+            return out.append("</").append(name).append('>').toString();
+        }
+
+        /** An element as XML text in our envelope's prefixes: its xsi:type, attributes, text and children. */
+        static String write(Element e) {
+            StringBuilder out = new StringBuilder("<").append(e.getLocalName());
+            String type = e.getAttributeNS(XSI, "type");
+            if (!type.isEmpty()) {
+                out.append(" xsi:type=\"").append(escape(type.substring(type.indexOf(':') + 1))).append('"');
+            }
+            if (e.hasAttribute("type")) {
+                out.append(" type=\"").append(escape(e.getAttribute("type"))).append('"');
+            }
+            List<Element> kids = children(e);
+            if (kids.isEmpty()) {
+                return out.append('>').append(escape(e.getTextContent())).append("</").append(e.getLocalName())
+                        .append('>').toString();
+            }
+            out.append('>');
+            kids.forEach(k -> out.append(write(k)));
+            return out.append("</").append(e.getLocalName()).append('>').toString();
         }
 
         static List<Element> children(Element parent) {

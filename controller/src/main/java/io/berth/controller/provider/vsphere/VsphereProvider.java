@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.w3c.dom.Element;
 
 /**
  * VMs on vCenter, through vim25: each VM is a clone of its pool's template (linked from the template's current
@@ -144,6 +145,7 @@ public final class VsphereProvider implements Provider {
                 if (!found.pool().equals(spec.pool())) {
                     throw new ProviderException(Kind.CONFLICT, spec.name(), "exists in pool " + found.pool());
                 }
+                network(existing.get(), where);   // a create that died after its clone may not have done this
                 return found;
             }
             MoRef task = vcenter.task("CloneVM_Task", template, folder.xml("folder") + Xml.el("name", spec.name())
@@ -151,6 +153,7 @@ public final class VsphereProvider implements Provider {
             ownTasks.add(task.value());
             MoRef clone = vcenter.await(task, CLONE).map(MoRef::of)
                     .orElseThrow(() -> new IOException("CloneVM_Task: no VM returned"));
+            network(clone, where);
             return vm(clone).orElseThrow(() -> new IOException("the clone carries no pool marker"));
         });
     }
@@ -274,6 +277,39 @@ public final class VsphereProvider implements Provider {
         return s.append("</spec>").toString();
     }
 
+    /**
+     * Puts the clone's first network card on the pool's {@code network} (a standard port group), unless it is
+     * there: a ReconfigVM_Task that edits the card as the clone has it, its backing replaced. Done after the clone
+     * rather than in its spec, so that a rerun finishes it and vcsim (which ignores a clone spec's deviceChange)
+     * proves it.
+     */
+    private void network(MoRef vm, BerthConfig.VsphereVm where) throws VimFault, IOException, InterruptedException {
+        if (where.network().isEmpty()) {
+            return;
+        }
+        MoRef network = path(where.network().get(), "network", "network");
+        if (!network.type().equals("Network")) {
+            throw new ProviderException(Kind.INVALID, null, "vsphere.network: " + where.network().get() + " is a "
+                    + network.type() + ": only standard port groups are supported yet");
+        }
+        Element devices = vcenter.properties(List.of(vm), "VirtualMachine", List.of("config.hardware.device"))
+                .stream().findFirst().map(p -> p.values().get("config.hardware.device")).orElse(null);
+        Element card = devices == null ? null : Xml.children(devices).stream()
+                .filter(d -> Xml.child(d, "macAddress").isPresent()).findFirst().orElse(null);
+        if (card == null) {
+            throw new ProviderException(Kind.INVALID, null, "vsphere.network: template " + where.template()
+                    + " has no network card");
+        }
+        boolean there = Xml.child(card, "backing").flatMap(b -> Xml.child(b, "network")).map(MoRef::of)
+                .filter(network::equals).isPresent();
+        if (!there) {
+            vcenter.await(vcenter.task("ReconfigVM_Task", vm, "<spec><deviceChange><operation>edit</operation>"
+                    + Vim.Xml.withBacking(card, "device", "<backing xsi:type=\"VirtualEthernetCardNetworkBackingInfo\">"
+                    + Xml.el("deviceName", where.network().get()) + network.xml("network") + "</backing>")
+                    + "</deviceChange></spec>"), POWER);
+        }
+    }
+
     /** The pool's resource pool, or the template's own (a VM marked as template has none: then it is required). */
     private MoRef resourcePool(BerthConfig.VsphereVm where, MoRef template)
             throws VimFault, IOException, InterruptedException {
@@ -300,12 +336,6 @@ public final class VsphereProvider implements Provider {
         if (where == null) {
             throw new ProviderException(Kind.INVALID, spec.name(), "pools." + spec.pool()
                     + ".vsphere: required with provider.vsphere (its template at least)");
-        }
-        // Moving the NIC takes a deviceChange edit of the template's card, which vcsim ignores: nothing here
-        // could prove it, so it is refused rather than silently left out.
-        if (where.network().isPresent()) {
-            throw new ProviderException(Kind.INVALID, spec.name(), "pools." + spec.pool() + ".vsphere.network: "
-                    + "not supported yet: clones keep the template's network (leave it out)");
         }
         return where;
     }

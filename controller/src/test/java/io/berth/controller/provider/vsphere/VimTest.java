@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.berth.controller.provider.ProviderException;
 import io.berth.controller.provider.vsphere.Vim.MoRef;
 import io.berth.controller.provider.vsphere.Vim.VimFault;
@@ -15,11 +17,18 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The SOAP client against a loopback stand-in: faults by type, answers that are not SOAP, a peer that stalls. */
 class VimTest {
@@ -92,6 +101,53 @@ class VimTest {
         Vim proxy = vim(answering(503, "<html>Service Unavailable</html"), Duration.ofSeconds(5));
         IOException e = assertThrows(IOException.class, () -> proxy.call("RetrievePropertiesEx", SELF, ""));
         assertEquals("RetrievePropertiesEx: HTTP 503, not a SOAP answer", e.getMessage());
+    }
+
+    /** An HTTPS stand-in with a self-signed certificate for vc.example (not the address it is reached by). */
+    private URI selfSignedHttps(Path dir) throws Exception {
+        Path store = dir.resolve("vc.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "vc", "-keyalg", "EC", "-dname", "CN=vc.example", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit")
+                .redirectErrorStream(true).start();
+        keytool.getInputStream().readAllBytes();
+        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, "keytool");
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(store)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls));
+        server.createContext("/sdk", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] bytes = fault("NotAuthenticatedFault", "NotAuthenticated", "The session is not authenticated.")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(500, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        open.add(() -> server.stop(0));
+        return URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/sdk");
+    }
+
+    @Test
+    void anUntrustedCertificateIsOneLineSayingWhatToDoAndInsecureAcceptsIt(@TempDir Path dir) throws Exception {
+        URI sdk = selfSignedHttps(dir);
+        IOException e = assertThrows(IOException.class,
+                () -> vim(sdk, Duration.ofSeconds(5)).call("RetrieveServiceContent", SELF, ""));
+        assertTrue(e.getMessage().startsWith("RetrieveServiceContent: TLS with 127.0.0.1 failed: ")
+                && e.getMessage().endsWith("(trust its CA in the JDK's trust store, or set provider.vsphere.insecure)")
+                && !e.getMessage().contains("\n"), e.getMessage());
+
+        Vim insecure = new Vim(sdk, true, Duration.ofSeconds(5));
+        open.add(insecure);
+        assertEquals("NotAuthenticated", assertThrows(VimFault.class,
+                () -> insecure.call("RetrieveServiceContent", SELF, "")).type, "the answer came through TLS");
     }
 
     @Test

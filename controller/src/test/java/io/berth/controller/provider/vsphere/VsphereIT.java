@@ -67,6 +67,7 @@ class VsphereIT {
                   blue: {size: 3, vsphere: {template: %s, folder: %s, extraConfig: {SET.guest.ipAddress: 10.99.0.7, vm.color: blue}}}
                   green: {size: 1, vsphere: {template: %s}}
                   grey: {size: 1, vsphere: {template: nope}}
+                  netted: {size: 1, vsphere: {template: %1$s, network: berth-net, extraConfig: {SET.guest.ipAddress: 10.99.0.9}}}
                   linked: {size: 1, vsphere: {template: /DC0/vm/DC0_C0_RP0_VM1, linkedClone: true, extraConfig: {SET.guest.ipAddress: 10.99.0.8}}}
                 provider:
                   vsphere: {url: %s, user: %s, passwordFile: %s, datacenter: %s}
@@ -261,6 +262,69 @@ class VsphereIT {
         // Back where it belongs, so that the class's cleanup finds it.
         vcenter.await(vcenter.task("MoveIntoFolder_Task", vmFolder, vm.xml("list")), Duration.ofSeconds(30));
         assertTrue(members("blue").contains("blue1"));
+    }
+
+    @Test
+    @Order(8)
+    void aVmWithoutAnAddressIsWaitingForIpUntilTheBoundAndALostSessionLogsInAgain() throws Exception {
+        var config = io.berth.config.BerthConfigLoader.load(dir.resolve("berth.yml"));
+        try (VsphereProvider provider = VsphereProvider.open(config, vcsimSettings(), 2)) {
+            // green's clones get no SET.guest.ipAddress: VMware Tools (here: vcsim) never reports one.
+            var vm = provider.create(new io.berth.controller.provider.VmSpec("green2", "green",
+                    java.util.UUID.randomUUID().toString(), List.of(), Path.of("/etc/berth/agent.yml"))).get(60,
+                    TimeUnit.SECONDS);
+            try {
+                vm = provider.powerOn(vm).get(60, TimeUnit.SECONDS);
+                var on = vm;
+                var late = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> provider.awaitAddress(on, Duration.ofSeconds(2)).get(30, TimeUnit.SECONDS));
+                assertEquals("green2: waiting for IP: VMware Tools reported no address within 2 s",
+                        late.getCause().getMessage());
+
+                // Every session but the test's own ends (as an expired or killed vCenter session would).
+                MoRef sessions = new MoRef("SessionManager", "SessionManager");
+                Vcenter.Props p = vcenter.properties(List.of(sessions), "SessionManager",
+                        List.of("sessionList", "currentSession")).get(0);
+                String mine = Vim.Xml.text(p.values().get("currentSession"), "key").orElseThrow();
+                int ended = 0;
+                for (org.w3c.dom.Element session : Vim.Xml.children(p.values().get("sessionList"))) {
+                    String key = Vim.Xml.text(session, "key").orElseThrow();
+                    if (!key.equals(mine)) {
+                        vcenter.call("TerminateSession", sessions, Vim.Xml.el("sessionId", key));
+                        ended++;
+                    }
+                }
+                assertTrue(ended >= 1, "the provider's session ended");
+                assertTrue(provider.list(Optional.of("green")).get(30, TimeUnit.SECONDS).stream()
+                        .anyMatch(v -> v.name().equals("green2")), "NotAuthenticated: logged in again");
+            } finally {
+                provider.destroy(vm).get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    @Order(9)
+    void aPoolsNetworkIsWhereItsClonesNetworkCardGoes() throws Exception {
+        // A second standard port group, on the template's host, for the clones to be moved to.
+        MoRef template = vcenter.findByInventoryPath(vcsim.template()).orElseThrow();
+        MoRef host = MoRef.of(vcenter.properties(List.of(template), "VirtualMachine", List.of("runtime.host")).get(0)
+                .values().get("runtime.host"));
+        MoRef networkSystem = MoRef.of(vcenter.properties(List.of(host), "HostSystem",
+                List.of("configManager.networkSystem")).get(0).values().get("configManager.networkSystem"));
+        vcenter.call("AddPortGroup", networkSystem, "<portgrp><name>berth-net</name><vlanId>0</vlanId>"
+                + "<vswitchName>vSwitch0</vswitchName><policy/></portgrp>");
+        MoRef network = vcenter.findByInventoryPath("/DC0/network/berth-net").orElseThrow();
+
+        ok(berth.run(60, "pool", "create", "netted", "--wait", "vm"));
+        MoRef vm = vcenter.findByInventoryPath(vcsim.folder() + "/netted1").orElseThrow();
+        String devices = Vim.Xml.write(vcenter.properties(List.of(vm), "VirtualMachine",
+                List.of("config.hardware.device")).get(0).values().get("config.hardware.device"));
+        assertTrue(devices.contains("<network type=\"Network\">" + network.value() + "</network>"), devices);
+        assertTrue(devices.contains("<deviceName>berth-net</deviceName>"), devices);
+        assertTrue(devices.contains("<macAddress>"), "the card is edited, not replaced: " + devices);
+        ok(berth.run(60, "pool", "create", "netted", "--wait", "vm"));   // on it already: nothing to do
+        ok(berth.run(60, "pool", "destroy", "netted", "--yes"));
     }
 
     static List<String> members(String pool) throws Exception {
