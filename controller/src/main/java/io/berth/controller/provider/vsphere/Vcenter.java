@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.w3c.dom.Element;
 
@@ -157,12 +158,12 @@ final class Vcenter implements AutoCloseable {
             return Optional.of(wait.get(within.plus(CALL_SLACK).toMillis(), TimeUnit.MILLISECONDS));
         } catch (ExecutionException e) {
             return switch (e.getCause()) {
-                case java.util.concurrent.TimeoutException timeout -> Optional.empty();
+                case TimeoutException timeout -> Optional.empty();
                 case VimFault f -> throw f;
                 case IOException io -> throw io;
                 default -> throw new IOException(String.valueOf(e.getCause().getMessage()));
             };
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             wait.cancel(true);
             return Optional.empty();
         }

@@ -14,6 +14,7 @@ import io.berth.controller.provider.vsphere.Vim.Xml;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +103,7 @@ public final class VsphereProvider implements Provider {
             for (Map.Entry<String, BerthConfig.VsphereVm> p : pools.entrySet()) {
                 folders.put(p.getKey(), path(p.getValue().folder().orElse(null), "vm", "folder"));
             }
-            List<Vm> vms = new java.util.ArrayList<>();
+            List<Vm> vms = new ArrayList<>();
             for (Vcenter.Props props : vcenter.vmsUnder(vmFolder(), VM_PROPERTIES)) {
                 Optional<Vm> vm = vmOf(props);
                 if (vm.isEmpty() || pool.filter(want -> !want.equals(vm.get().pool())).isPresent()) {
