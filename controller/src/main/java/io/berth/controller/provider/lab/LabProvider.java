@@ -3,6 +3,7 @@ package io.berth.controller.provider.lab;
 import io.berth.controller.provider.Provider;
 import io.berth.controller.provider.ProviderException;
 import io.berth.controller.provider.ProviderException.Kind;
+import io.berth.controller.provider.ProviderTasks;
 import io.berth.controller.provider.Vm;
 import io.berth.controller.provider.VmLayout;
 import io.berth.controller.provider.VmSpec;
@@ -29,11 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -68,7 +64,7 @@ public final class LabProvider implements Provider {
     private final Path labDir;
     private final Path agent;
     private final Path script;
-    private final ExecutorService executor;
+    private final ProviderTasks tasks;
     /** One task at a time per VM name: two creates (or a create and a destroy) of one VM must not interleave. */
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
@@ -77,12 +73,7 @@ public final class LabProvider implements Provider {
         this.labDir = labDir;
         this.agent = agent;
         this.script = script;
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(parallelism, r -> {
-            Thread t = new Thread(r, "lab-provider-" + lab + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.tasks = new ProviderTasks("lab-provider-" + lab, parallelism, describe(), LabProvider::translate);
     }
 
     /** The lab {@code lab}, its script found beside the berth install ({@link #installedLabScript()}), 8 tasks at a time. */
@@ -325,41 +316,22 @@ public final class LabProvider implements Provider {
     /** Lets running tasks finish (bounded), then stops the rest; started agents live on, as VMs outlive berth. */
     @Override
     public void close() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
-                executor.shutdownNow();   // interrupted tasks kill the commands they run
-                executor.awaitTermination(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        tasks.close();
     }
 
     // ------------------------------------------------------------------ internals
 
     private <T> CompletableFuture<T> task(String vm, Callable<T> body) {
-        CompletableFuture<T> future = new CompletableFuture<>();
-        try {
-            executor.execute(() -> {
-                try {
-                    future.complete(body.call());
-                } catch (ProviderException e) {
-                    future.completeExceptionally(e);
-                } catch (IOException e) {
-                    future.completeExceptionally(new ProviderException(Kind.FAILED, vm, oneLine(e)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    future.completeExceptionally(new ProviderException(Kind.TRANSIENT, vm, "interrupted"));
-                } catch (Exception e) {
-                    future.completeExceptionally(new ProviderException(Kind.FAILED, vm, e.toString()));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            future.completeExceptionally(new ProviderException(Kind.INVALID, vm, describe() + ": provider closed"));
-        }
-        return future;
+        return tasks.run(vm, body);
+    }
+
+    /** How the lab's own failures read: a ProviderException as it is, a file's fault in one line. */
+    private static ProviderException translate(String vm, Exception e) {
+        return switch (e) {
+            case ProviderException p -> p;
+            case IOException io -> new ProviderException(Kind.FAILED, vm, oneLine(io));
+            default -> new ProviderException(Kind.FAILED, vm, e.toString());
+        };
     }
 
     private Object lock(String name) {

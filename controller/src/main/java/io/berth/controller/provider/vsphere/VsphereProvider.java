@@ -5,6 +5,7 @@ import io.berth.config.SmbiosUuid;
 import io.berth.controller.provider.Provider;
 import io.berth.controller.provider.ProviderException;
 import io.berth.controller.provider.ProviderException.Kind;
+import io.berth.controller.provider.ProviderTasks;
 import io.berth.controller.provider.Vm;
 import io.berth.controller.provider.VmLayout;
 import io.berth.controller.provider.VmSpec;
@@ -23,11 +24,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.w3c.dom.Element;
 
 /**
@@ -51,7 +47,7 @@ public final class VsphereProvider implements Provider {
     private final BerthConfig.Vsphere settings;
     private final Map<String, BerthConfig.VsphereVm> pools;
     private final Vcenter vcenter;
-    private final ExecutorService executor;
+    private final ProviderTasks tasks;
     private final Map<String, MoRef> byId = new ConcurrentHashMap<>();
     /** Folders, templates, pools and datastores by inventory path: looked up once per command, not once per VM. */
     private final Map<String, MoRef> paths = new ConcurrentHashMap<>();
@@ -63,12 +59,7 @@ public final class VsphereProvider implements Provider {
         this.pools = pools;
         this.vcenter = new Vcenter(new Vim(settings.url(), settings.insecure(), CALL), settings.user(),
                 settings.passwordFile());
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(parallelism, r -> {
-            Thread t = new Thread(r, "vsphere-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.tasks = new ProviderTasks("vsphere", parallelism, describe(), VsphereProvider::translate);
     }
 
     /** The vCenter of {@code config.provider()}; each pool's {@code vsphere} settings say where its VMs go. */
@@ -231,15 +222,7 @@ public final class VsphereProvider implements Provider {
 
     @Override
     public void close() {
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        tasks.close();
         vcenter.close();
     }
 
@@ -409,29 +392,18 @@ public final class VsphereProvider implements Provider {
     }
 
     private <T> CompletableFuture<T> task(String vm, Callable<T> body) {
-        CompletableFuture<T> future = new CompletableFuture<>();
-        try {
-            executor.execute(() -> {
-                try {
-                    future.complete(body.call());
-                } catch (ProviderException e) {
-                    future.completeExceptionally(e.vm().isPresent() || vm == null ? e
-                            : new ProviderException(e.kind(), vm, e.getMessage()));
-                } catch (VimFault f) {
-                    future.completeExceptionally(new ProviderException(kind(f.type), vm, "vSphere: " + f.getMessage()));
-                } catch (IOException e) {
-                    future.completeExceptionally(new ProviderException(Kind.TRANSIENT, vm, "vSphere: " + e.getMessage()));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    future.completeExceptionally(new ProviderException(Kind.TRANSIENT, vm, "interrupted"));
-                } catch (Exception e) {
-                    future.completeExceptionally(new ProviderException(Kind.FAILED, vm, e.toString()));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            future.completeExceptionally(new ProviderException(Kind.INVALID, vm, describe() + ": provider closed"));
-        }
-        return future;
+        return tasks.run(vm, body);
+    }
+
+    /** How vCenter's failures read: a fault by its type, named by VM; an HTTP or TLS failure as transient. */
+    private static ProviderException translate(String vm, Exception e) {
+        return switch (e) {
+            case ProviderException p -> p.vm().isPresent() || vm == null ? p
+                    : new ProviderException(p.kind(), vm, p.getMessage());
+            case VimFault f -> new ProviderException(kind(f.type), vm, "vSphere: " + f.getMessage());
+            case IOException io -> new ProviderException(Kind.TRANSIENT, vm, "vSphere: " + io.getMessage());
+            default -> new ProviderException(Kind.FAILED, vm, e.toString());
+        };
     }
 
     /** A vim25 fault's kind: whether a retry may pass, and whose mistake it is. */
