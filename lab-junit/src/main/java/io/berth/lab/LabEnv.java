@@ -1,19 +1,14 @@
 package io.berth.lab;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A running lab, driven through the {@code lab/lab} script: its addresses and files (the script's
@@ -296,14 +291,7 @@ public final class LabEnv {
     }
 
     static Map<String, String> parse(String output) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String line : output.split("\n")) {
-            int eq = line.indexOf('=');
-            if (line.startsWith("LAB_") && eq > 0) {
-                values.put(line.substring(0, eq), line.substring(eq + 1).trim());
-            }
-        }
-        return Map.copyOf(values);
+        return Script.env(output, "LAB_");
     }
 
     private static String require(Map<String, String> env, String key) {
@@ -316,39 +304,6 @@ public final class LabEnv {
 
     /** Runs the lab script (or another command); its stderr goes to ours, its stdout is returned. */
     private static String run(Path script, List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(script.toString());
-        command.addAll(args);
-        try {
-            Process process = new ProcessBuilder(command)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
-            CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-            if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("lab " + String.join(" ", args) + ": no answer in "
-                        + COMMAND_TIMEOUT_SECONDS + " s");
-            }
-            String out = stdout.join();
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException("lab " + String.join(" ", args) + " exited " + process.exitValue()
-                        + (out.isBlank() ? "" : ": " + out.strip()));
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + script, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running lab " + args, e);
-        }
-    }
-
-    private static String read(InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Script.run("lab", script, args, COMMAND_TIMEOUT_SECONDS);
     }
 }

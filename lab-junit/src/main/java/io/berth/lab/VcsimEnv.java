@@ -1,7 +1,6 @@
 package io.berth.lab;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,12 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A running vCenter simulator (govmomi's vcsim, built from {@code lab/vcsim/main.go}), driven through the
@@ -224,51 +219,11 @@ public final class VcsimEnv {
     }
 
     static Map<String, String> parse(String output) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String line : output.split("\n")) {
-            int eq = line.indexOf('=');
-            if (line.startsWith("VCSIM_") && eq > 0) {
-                values.put(line.substring(0, eq), line.substring(eq + 1).trim());
-            }
-        }
-        return Map.copyOf(values);
+        return Script.env(output, "VCSIM_");
     }
 
     /** Runs the script; its stderr goes to ours, its stdout is returned. */
     private static String run(Path script, List<String> args, long timeoutSeconds) {
-        List<String> command = new ArrayList<>();
-        command.add(script.toString());
-        command.addAll(args);
-        try {
-            Process process = new ProcessBuilder(command)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
-            CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("vcsim " + String.join(" ", args) + ": no answer in "
-                        + timeoutSeconds + " s");
-            }
-            String out = stdout.join();
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException("vcsim " + String.join(" ", args) + " exited " + process.exitValue()
-                        + " (its error is on stderr)");
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + script, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running vcsim " + args, e);
-        }
-    }
-
-    private static String read(InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Script.run("vcsim", script, args, timeoutSeconds);
     }
 }
