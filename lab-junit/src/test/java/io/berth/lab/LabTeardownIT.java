@@ -55,14 +55,14 @@ class LabTeardownIT {
                 assertThrows(RuntimeException.class, () -> noClientCert.infoCmd().exec(),
                         "the manager refuses a client without a certificate");
             }
-            assertFalse(processesMentioning(sleepSeconds).isEmpty(), "tasks run before the crash");
+            assertFalse(Processes.mentioning(sleepSeconds).isEmpty(), "tasks run before the crash");
             lab.kill("manager");
         } finally {
             lab.down();
         }
 
-        assertEquals(List.of(), processesMentioning(dir.toString()), "processes of the lab");
-        assertEquals(List.of(), processesMentioning(sleepSeconds), "orphaned task processes");
+        assertEquals(List.of(), Processes.mentioning(dir.toString()), "processes of the lab");
+        assertEquals(List.of(), Processes.mentioning(sleepSeconds), "orphaned task processes");
         assertEquals("", grep(run("ip", "netns", "list"), name + "-"), "namespaces");
         assertEquals("", grep(run("ip", "-o", "link"), name + "-"), "links");
         assertEquals("", grep(Files.readString(Path.of("/proc/mounts")), dir.toString()), "mounts");
@@ -97,7 +97,7 @@ class LabTeardownIT {
                         .exec();
                 runService(manager, lab.image(), sleepSeconds, "node.role==worker");
             }
-            assertFalse(processesMentioning(sleepSeconds).isEmpty(), "tasks run on w1");
+            assertFalse(Processes.mentioning(sleepSeconds).isEmpty(), "tasks run on w1");
             assertEquals("", grep(Files.readString(Path.of("/proc/mounts")), dir.resolve("w1") + "/"),
                     "w1's mounts (data-root, task file systems) live in its own mount namespace");
             lab.stall("manager2");
@@ -111,8 +111,8 @@ class LabTeardownIT {
             lab.down();
         }
 
-        assertEquals(List.of(), processesMentioning(dir.toString()), "processes of the lab");
-        assertEquals(List.of(), processesMentioning(sleepSeconds), "orphaned task processes");
+        assertEquals(List.of(), Processes.mentioning(dir.toString()), "processes of the lab");
+        assertEquals(List.of(), Processes.mentioning(sleepSeconds), "orphaned task processes");
         assertEquals(List.of(), processesIn(hostMountNs), "processes in w1's mount namespace");
         assertEquals("", grep(run("ip", "netns", "list"), name + "-"), "namespaces");
         assertEquals("", grep(run("ip", "-o", "link"), name + "-"), "links");
@@ -214,25 +214,6 @@ class LabTeardownIT {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         return tmf.getTrustManagers();
-    }
-
-    /** Command lines (of live processes) that contain the text. */
-    private static List<String> processesMentioning(String text) throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                try {
-                    String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
-                            .replace('\0', ' ');
-                    if (cmdline.contains(text) && !cmdline.contains("surefire") && !cmdline.contains("failsafe")) {
-                        found.add(proc.getFileName() + ": " + cmdline.strip());
-                    }
-                } catch (IOException gone) {
-                    // The process ended while we looked.
-                }
-            }
-        }
-        return found;
     }
 
     private static String run(String... command) throws Exception {

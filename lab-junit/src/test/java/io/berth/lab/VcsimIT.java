@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -132,7 +131,7 @@ class VcsimIT {
 
         assertFalse(alive(pid), "vcsim pid " + pid + " is gone");
         assertFalse(Files.exists(dir), dir + " is removed");
-        assertEquals(List.of(), processesMentioning(dir.toString()), "processes of the simulator");
+        assertEquals(List.of(), Processes.mentioning(dir.toString()), "processes of the simulator");
         assertEquals(datastoresBefore, tempDatastores(), "no datastore dir left in java.io.tmpdir");
         // down cut the stalled call's connection instead of waiting 5 minutes for it.
         ExecutionException cut = assertThrows(ExecutionException.class, () -> stalled.get(10, TimeUnit.SECONDS));
@@ -236,24 +235,5 @@ class VcsimIT {
         try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return files.filter(p -> p.getFileName().toString().startsWith("govcsim-")).sorted().toList();
         }
-    }
-
-    /** Command lines (of live processes) that contain the text. */
-    private static List<String> processesMentioning(String text) throws IOException {
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                try {
-                    String cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
-                            .replace('\0', ' ');
-                    if (cmdline.contains(text) && !cmdline.contains("surefire") && !cmdline.contains("failsafe")) {
-                        found.add(proc.getFileName() + ": " + cmdline.strip());
-                    }
-                } catch (IOException gone) {
-                    // The process ended while we looked.
-                }
-            }
-        }
-        return found;
     }
 }
