@@ -145,7 +145,9 @@ final class Vim implements AutoCloseable {
             factory.setNamespaceAware(true);
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             factory.setExpandEntityReferences(false);
-            return factory.newDocumentBuilder().parse(new ByteArrayInputStream(response.body())).getDocumentElement();
+            var builder = factory.newDocumentBuilder();
+            builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler());   // throws; the JDK default also prints "[Fatal Error] …"
+            return builder.parse(new ByteArrayInputStream(response.body())).getDocumentElement();
         } catch (SAXException | ParserConfigurationException e) {
             throw new IOException(method + ": HTTP " + response.statusCode() + ", not a SOAP answer");
         }

@@ -99,8 +99,17 @@ class VimTest {
     @Test
     void anAnswerThatIsNotSoapNamesTheMethodAndTheStatus() throws Exception {
         Vim proxy = vim(answering(503, "<html>Service Unavailable</html"), Duration.ofSeconds(5));
-        IOException e = assertThrows(IOException.class, () -> proxy.call("RetrievePropertiesEx", SELF, ""));
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        IOException e;
+        try {
+            e = assertThrows(IOException.class, () -> proxy.call("RetrievePropertiesEx", SELF, ""));
+        } finally {
+            System.setErr(err);
+        }
         assertEquals("RetrievePropertiesEx: HTTP 503, not a SOAP answer", e.getMessage());
+        assertEquals("", printed.toString(StandardCharsets.UTF_8), "the XML parser prints nothing of its own");
     }
 
     /** An HTTPS stand-in with a self-signed certificate for vc.example (not the address it is reached by). */
