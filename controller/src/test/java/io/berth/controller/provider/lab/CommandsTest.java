@@ -31,8 +31,10 @@ class CommandsTest {
 
     @Test
     void whileACommandRunsItsOutputFileHasNoNameSoAKilledBerthLeavesNothing() throws Exception {
-        // The command itself looks for the file in /tmp: it must already be unlinked when the command starts.
-        String look = "ls " + System.getProperty("java.io.tmpdir") + " | grep -c '^berth-provider-' || true";
+        // The command looks at its own stdout: the file must already be unlinked when the command starts. (Another
+        // thread's file has a name for the microseconds between its creation and its unlink, so a listing of /tmp
+        // from a concurrent command may see it: that is no fault, and a loaded machine showed it.)
+        String look = "readlink /proc/self/fd/1";
         List<Thread> threads = new java.util.ArrayList<>();
         List<String> outputs = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         for (int i = 0; i < 8; i++) {
@@ -43,11 +45,20 @@ class CommandsTest {
         for (Thread t : threads) {
             t.join();
         }
-        // Eight at once: each got its own output (no descriptor mix-up) and saw no named file of any other either.
+        // Eight at once: each got its own output (no descriptor mix-up), in a file of its own that had no name.
         assertEquals(8, outputs.size());
+        java.util.Set<String> files = new java.util.HashSet<>();
+        String tmp = System.getProperty("java.io.tmpdir");
         for (int i = 0; i < 8; i++) {
-            assertTrue(outputs.contains("run" + i + "\n0\n"), outputs.toString());
+            String me = "run" + i;
+            String out = outputs.stream().filter(o -> o.startsWith(me + "\n")).findFirst().orElseThrow(
+                    () -> new AssertionError(me + " missing: " + outputs));
+            String file = out.substring(me.length() + 1).strip();
+            assertTrue(file.matches(java.util.regex.Pattern.quote(tmp) + "/berth-provider-[^/]*\\.out \\(deleted\\)"),
+                    me + ": " + out);
+            files.add(file);
         }
+        assertEquals(8, files.size(), "a file each: " + outputs);
     }
 
     @Test
