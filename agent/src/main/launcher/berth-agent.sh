@@ -12,4 +12,6 @@ fi
 # One malloc arena: the agent has few busy threads, and each arena would keep memory of its own (~12 MiB less idle).
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 # The JVM flags live in berth-agent.jvm (a java @argfile), which the LinuxKit package's build.yml uses too.
-exec "$java_home/bin/java" "@$here/berth-agent.jvm" $aot -jar "$here/berth-agent.jar" "$@"
+# berth.launcher: the path `facts --install` writes into the fact file it makes.
+exec "$java_home/bin/java" "@$here/berth-agent.jvm" $aot "-Dberth.launcher=$here/berth-agent" \
+    -jar "$here/berth-agent.jar" "$@"

@@ -1,5 +1,7 @@
 package io.berth.agent;
 
+import io.berth.agent.ansible.FactsCommand;
+import io.berth.agent.ansible.ModuleCall;
 import io.berth.agent.guestinfo.FetchConfigCommand;
 import io.berth.agent.log.Log;
 import io.berth.agent.lifecycle.BootCommand;
@@ -14,14 +16,16 @@ import picocli.CommandLine.Command;
 /** berth-agent's entry point. */
 @Command(name = "berth-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {BootCommand.class, ShutdownCommand.class, RunCommand.class, StatusCommand.class,
-            FetchConfigCommand.class},
+            FetchConfigCommand.class, FactsCommand.class},
         description = {
             "The Berth agent of one Docker Swarm worker. At boot it registers the host's own PowerDNS record "
                     + "and joins the Swarm; at shutdown it drains the node, waits until its tasks run elsewhere, "
                     + "leaves, removes the node and deletes the record.",
             "Configuration: --config PATH, else /etc/berth/agent.yml, else /run/config/berth/agent.yml; "
                     + "BERTH_* environment variables override single keys. On vSphere, fetch-config writes "
-                    + "/run/config/berth from the VM's guestinfo."},
+                    + "/run/config/berth from the VM's guestinfo.",
+            "Ansible: `berth-agent module NAME ARGS_FILE` runs one of its modules (docker_swarm, docker_node, setup, "
+                    + "berth_lifecycle) by Ansible's WANT_JSON protocol; the berth.swarm collection's wrappers call it."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the operation failed", "2:bad usage or configuration"})
 public final class Main {
@@ -39,6 +43,9 @@ public final class Main {
     public static void main(String[] args) {
         if (AotTraining.requested()) {
             System.exit(AotTraining.train());
+        }
+        if (args.length > 0 && args[0].equals("module")) {
+            System.exit(ModuleCall.main(args)); // one JVM per Ansible task: no picocli on this path
         }
         if (Boolean.getBoolean(MEASURE_PASSES)) {
             System.exit(run(new MeasurePassesCommand(), args));

@@ -100,6 +100,11 @@ public record AgentConfig(Host host, Dns dns, Swarm swarm, Reconcile reconcile, 
 
     /** A host (DNS name or IP literal) and a port: a plain value; the records that hold one check it. */
     public record HostPort(String host, int port) {
+        /** {@code host:port}, {@code [ipv6]:port} or a bare host, as the config reads them; bad → naming {@code field}. */
+        public static HostPort parse(String field, String s, int defaultPort) {
+            return Rules.at(field, () -> Rules.hostPort(s, defaultPort));
+        }
+
         @Override
         public String toString() {
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;

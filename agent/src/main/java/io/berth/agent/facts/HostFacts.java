@@ -21,13 +21,14 @@ import oshi.hardware.NetworkIF;
 
 /**
  * The host's facts, under Ansible's setup-module names and shapes where they overlap, plus Berth's own
- * {@code berth_*}. Only JSON-friendly values; whatever cannot be read is "unknown" (lists: empty). Gathered
+ * {@code berth_*}. Only JSON-friendly values; whatever cannot be read is "NA", as Ansible has it (lists: empty). Gathered
  * once and cached; {@link #refresh()} re-reads. No DNS lookups, no child processes, and a time limit: a
- * section still running when it expires leaves its facts "unknown".
+ * section still running when it expires leaves its facts "NA".
  */
 public final class HostFacts {
 
-    public static final String UNKNOWN = "unknown";
+    /** Ansible's placeholder for a fact it cannot read. */
+    public static final String UNKNOWN = "NA";
     static final long LIMIT_MS = 10_000;
     private static final List<String> SCALARS = List.of("ansible_hostname", "ansible_nodename", "ansible_fqdn",
             "ansible_domain", "ansible_memtotal_mb", "ansible_memfree_mb", "ansible_swaptotal_mb",
@@ -37,7 +38,7 @@ public final class HostFacts {
             "ansible_os_family", "ansible_system", "ansible_kernel", "ansible_kernel_version",
             "ansible_architecture", "ansible_machine", "ansible_product_uuid", "ansible_product_name",
             "ansible_product_serial", "ansible_system_vendor", "ansible_uptime_seconds",
-            "ansible_virtualization_type", "ansible_virtualization_role", "berth_boot_time");
+            "ansible_virtualization_type", "ansible_virtualization_role", "ansible_machine_id", "berth_boot_time");
     private static final List<String> LISTS = List.of("ansible_all_ipv4_addresses", "ansible_interfaces",
             "ansible_processor");
     private static final List<String> IPV4_FIELDS = List.of("address", "alias", "gateway", "interface",
@@ -82,11 +83,12 @@ public final class HostFacts {
             ipv4.put("address", advertisedAddress.trim());
         }
         facts.putIfAbsent("ansible_default_ipv4", ipv4);
+        facts.put("ansible_date_time", dateTime(java.time.ZonedDateTime.now()));
         long ms = (System.nanoTime() - start) / 1_000_000;
         facts.put("berth_facts_gather_ms", ms);
         facts.put("berth_facts_gathered_at", Instant.now().toString());
         if (!inTime) {
-            Log.warn("facts: gathering took more than " + LIMIT_MS + " ms; what was missing is \"unknown\"");
+            Log.warn("facts: gathering took more than " + LIMIT_MS + " ms; what was missing is \"NA\"");
         }
         return Collections.unmodifiableMap(facts);
     }
@@ -121,6 +123,41 @@ public final class HostFacts {
                     default -> System.getProperty("os.arch"); };
         f.put("ansible_architecture", arch);
         f.put("ansible_machine", arch);
+        String machineId = read("/etc/machine-id"); // as Ansible: dbus's copy first, then systemd's
+        f.put("ansible_machine_id", !read("/var/lib/dbus/machine-id").equals(UNKNOWN) ? read("/var/lib/dbus/machine-id")
+                : machineId);
+    }
+
+    /** Ansible's date_time fact: the same keys, spelled as its Python strftime spells them. */
+    static Map<String, Object> dateTime(java.time.ZonedDateTime now) {
+        java.time.ZonedDateTime utc = now.withZoneSameInstant(java.time.ZoneOffset.UTC);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("year", fmt(now, "yyyy"));
+        d.put("month", fmt(now, "MM"));
+        d.put("weekday", fmt(now, "EEEE"));
+        d.put("weekday_number", String.valueOf(now.getDayOfWeek().getValue() % 7));
+        d.put("weeknumber", String.format(Locale.ROOT, "%02d", (now.getDayOfYear() + 6 - (now.getDayOfWeek().getValue() - 1)) / 7));
+        d.put("day", fmt(now, "dd"));
+        d.put("hour", fmt(now, "HH"));
+        d.put("minute", fmt(now, "mm"));
+        d.put("second", fmt(now, "ss"));
+        d.put("epoch", String.valueOf(now.toEpochSecond()));
+        d.put("epoch_int", String.valueOf(now.toEpochSecond()));
+        d.put("date", fmt(now, "yyyy-MM-dd"));
+        d.put("time", fmt(now, "HH:mm:ss"));
+        d.put("iso8601_micro", fmt(utc, "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'"));
+        d.put("iso8601", fmt(utc, "yyyy-MM-dd'T'HH:mm:ss'Z'"));
+        d.put("iso8601_basic", fmt(now, "yyyyMMdd'T'HHmmssSSSSSS"));
+        d.put("iso8601_basic_short", fmt(now, "yyyyMMdd'T'HHmmss"));
+        d.put("tz", now.getZone().getDisplayName(java.time.format.TextStyle.SHORT, Locale.ROOT).replace("Z", "UTC"));
+        d.put("tz_dst", now.getZone().getRules().isDaylightSavings(now.toInstant())
+                ? now.getZone().getDisplayName(java.time.format.TextStyle.SHORT, Locale.ROOT) : d.get("tz"));
+        d.put("tz_offset", fmt(now, "xx"));
+        return d;
+    }
+
+    private static String fmt(java.time.ZonedDateTime t, String pattern) {
+        return java.time.format.DateTimeFormatter.ofPattern(pattern, Locale.ROOT).format(t);
     }
 
     private static void memory(Map<String, Object> f) throws Exception {
@@ -245,7 +282,7 @@ public final class HostFacts {
         return v.equals(UNKNOWN) ? read("/sys/devices/virtual/dmi/id/" + name) : v;
     }
 
-    /** A file's trimmed content, or "unknown" when absent, unreadable (product_uuid is root-only) or blank. */
+    /** A file's trimmed content, or "NA" when absent, unreadable (product_uuid is root-only) or blank. */
     static String read(String path) {
         try {
             String s = Files.readString(Path.of(path)).trim();

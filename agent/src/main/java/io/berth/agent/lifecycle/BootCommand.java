@@ -1,18 +1,10 @@
 package io.berth.agent.lifecycle;
 
-import io.berth.agent.state.ShutdownMarker;
-import io.berth.agent.state.ActionLock;
 import io.berth.agent.cli.AgentOptions;
-import io.berth.agent.log.Log;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import io.berth.agent.step.StepsRunner;
-import io.berth.config.AgentConfig;
 
 /** berth-agent boot: register this host's record and join the Swarm. */
 @Command(name = "boot", mixinStandardHelpOptions = true,
@@ -25,11 +17,6 @@ import io.berth.config.AgentConfig;
         exitCodeList = {"0:every step done", "1:a step failed (the others still ran)", "2:bad usage or config"})
 public final class BootCommand implements Callable<Integer> {
 
-    /** How long boot waits for the local engine to answer. */
-    static final Duration ENGINE_WAIT = Duration.ofSeconds(60);
-    /** How long boot waits for its record to resolve and its node to be Ready before activating. */
-    static final Duration READY_WAIT = Duration.ofSeconds(60);
-
     @Mixin
     AgentOptions options;
 
@@ -39,19 +26,6 @@ public final class BootCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AgentConfig config = options.load();
-        try (ActionLock lock = ActionLock.take(config.stateDir(), "boot", Instant.now().plus(ENGINE_WAIT));
-             Session session = new Session(config, options.dryRun, Duration.ofSeconds(10))) {
-            session.engine().awaitUp(Instant.now().plus(ENGINE_WAIT));
-            if (!options.dryRun) {
-                ShutdownMarker.clear(config.stateDir()); // a new life: a shutdown of the last one no longer stands
-            }
-            session.state().update(s -> s.begin("boot"));
-            Log.info("boot " + session.host().fqdn() + " at " + session.host().address()
-                    + " (identity " + session.host().identity() + ")" + (options.dryRun ? " [dry run]" : ""));
-            List<StepsRunner.Outcome> outcomes = new StepsRunner(session.state(), options.dryRun)
-                    .run(Plans.boot(session, takeOver, Instant.now().plus(READY_WAIT)));
-            return Report.exitCode("boot", outcomes, session, options.dryRun);
-        }
+        return Report.exitCode(HostActions.boot(options.load(), options.dryRun, takeOver), options.dryRun);
     }
 }

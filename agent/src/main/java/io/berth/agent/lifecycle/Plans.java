@@ -4,10 +4,13 @@ import io.berth.agent.step.StepsRunner;
 import io.berth.agent.dns.DeregisterStep;
 import io.berth.agent.dns.RecordStep;
 import io.berth.agent.retry.Deadline;
+import io.berth.agent.state.Hold;
 import io.berth.agent.state.StateStore;
 import io.berth.agent.swarm.ActivateStep;
 import io.berth.agent.swarm.DrainStep;
+import io.berth.agent.swarm.JoinRequest;
 import io.berth.agent.swarm.JoinStep;
+import io.berth.agent.swarm.JoinToken;
 import io.berth.agent.swarm.LabelStep;
 import io.berth.agent.swarm.LeaveStep;
 import io.berth.agent.swarm.RemoveNodeStep;
@@ -42,8 +45,9 @@ public final class Plans {
         return List.of(
                 StepsRunner.Planned.of(new RecordStep(s.dns(), thorough ? Optional.empty() : Optional.of(s.nameserver()),
                         dns.zone(), dns.reverseZone(), host.fqdn(), host.address(), dns.ttl(), s.mark(), takeOver)),
-                StepsRunner.Planned.of(new JoinStep(s.engine(), s.managers(), swarm.joinAddrs(), swarm.joinTokenFile(),
-                        host.address(), swarm.activateWhenReady(), state)),
+                StepsRunner.Planned.of(new JoinStep(s.engine(), s.managers(), new JoinRequest(swarm.joinAddrs(),
+                        JoinToken.file(swarm.joinTokenFile()), host.address(), JoinRequest.DEFAULT_LISTEN_ADDR,
+                        swarm.activateWhenReady()), state)),
                 StepsRunner.Planned.of(new LabelStep(s.managers(), state, swarm.labels(), host.identity()), "join"),
                 StepsRunner.Planned.of(new StaleNodeStep(s.managers(), state, host.identity(), s.staleScannedFor()), "join", "labels"),
                 StepsRunner.Planned.of(new ActivateStep(s.managers(), state, s::recordNotResolving, readyUntil),
@@ -61,10 +65,11 @@ public final class Plans {
         AgentConfig.Dns dns = s.config().dns();
         StateStore state = s.state();
         return List.of(
-                StepsRunner.Planned.of(new DrainStep(s.engine(), s.managers(), state)).within(budget.forWaiting()),
+                StepsRunner.Planned.of(new DrainStep(s.engine(), s.managers(), state, Hold.Holder.SHUTDOWN))
+                        .within(budget.forWaiting()),
                 StepsRunner.Planned.of(new WaitTasksStep(s.managers(), state, budget.forWaiting()), "drain")
                         .within(budget.forWaiting()),
-                StepsRunner.Planned.of(new LeaveStep(s.engine(), force)).within(budget.lessReserve(0.3)),
+                StepsRunner.Planned.of(new LeaveStep(s.engine(), state, force)).within(budget.lessReserve(0.3)),
                 StepsRunner.Planned.of(new RemoveNodeStep(s.managers(), state)).within(budget.lessReserve(0.15)),
                 StepsRunner.Planned.of(new DeregisterStep(s.dns(), dns.zone(), dns.reverseZone(), s.host().fqdn(),
                         s.mark(), Optional.of(s.host().address()))).within(budget.end()));

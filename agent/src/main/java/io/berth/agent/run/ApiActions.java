@@ -4,7 +4,8 @@ import com.github.dockerjava.api.model.SwarmNodeAvailability;
 import io.berth.agent.http.AgentApi.ActionResult;
 import io.berth.agent.lifecycle.Session;
 import io.berth.agent.state.ActionLock;
-import io.berth.agent.state.Hold;
+import io.berth.agent.step.StepResult;
+import io.berth.agent.swarm.AvailabilityStep;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -28,33 +29,17 @@ final class ApiActions {
     }
 
     ActionResult drain() throws Exception {
-        return act(session -> {
-            String nodeId = nodeId(session);
-            session.state().update(st -> st.held(Hold.Holder.OPERATOR)); // before the drain it stands for
-            session.managers().setAvailability(nodeId, SwarmNodeAvailability.DRAIN);
-            readiness.observe(session);
-            return new ActionResult(true, "drained node " + nodeId + " (an operator's drain: left in place)", false);
-        });
+        return act(SwarmNodeAvailability.DRAIN);
     }
 
     ActionResult activate() throws Exception {
         if (shutdown.requested()) {
             return new ActionResult(false, "a shutdown is in progress: not activating", true);
         }
-        return act(session -> {
-            String nodeId = nodeId(session);
-            session.managers().setAvailability(nodeId, SwarmNodeAvailability.ACTIVE);
-            session.state().update(st -> st.released());
-            readiness.observe(session);
-            return new ActionResult(true, "activated node " + nodeId, false);
-        });
+        return act(SwarmNodeAvailability.ACTIVE);
     }
 
-    private interface Action {
-        ActionResult run(Session session) throws Exception;
-    }
-
-    private ActionResult act(Action action) throws Exception {
+    private ActionResult act(SwarmNodeAvailability wanted) throws Exception {
         if (!work.tryLock(ReconcileLoop.READY_WAIT.toSeconds() + 5)) {
             return new ActionResult(false, "busy: a reconcile pass did not finish in time", true);
         }
@@ -65,13 +50,11 @@ final class ApiActions {
         }
         try (ActionLock lock = ActionLock.take(stateDir, "api", Instant.now().plusSeconds(5))) {
             session.refresh();
-            return action.run(session);
+            StepResult result = AvailabilityStep.ofThisHost(session.managers(), session.state(), wanted).run(false);
+            readiness.observe(session);
+            return new ActionResult(result.changed(), result.message(), false);
         } finally {
             work.unlock();
         }
-    }
-
-    private static String nodeId(Session session) {
-        return session.state().get().node().orElseThrow(() -> new IllegalStateException("this host has no node"));
     }
 }

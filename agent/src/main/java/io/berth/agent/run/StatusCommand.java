@@ -38,8 +38,8 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StatusConfig config = options.loadForStatus(); // no secret file is opened: any user may ask
-        Optional<AgentStatus> live = fromRunningAgent(config.apiListen());
-        Optional<AgentStatus> status = live.or(() -> StatusBoard.load(config.stateDir()));
+        Optional<AgentStatus> live = running(config.apiListen());
+        Optional<AgentStatus> status = live.or(() -> lastWritten(config.stateDir()));
         if (status.isEmpty()) {
             System.err.println("no agent runs here and " + config.stateDir() + " holds no status");
             return 1;
@@ -52,7 +52,13 @@ public final class StatusCommand implements Callable<Integer> {
         return live.isPresent() && status.get().ready() ? 0 : 1;
     }
 
-    private static Optional<AgentStatus> fromRunningAgent(AgentConfig.HostPort listen) {
+    /** The last status a daemon wrote to {@code stateDir}, if any. */
+    public static Optional<AgentStatus> lastWritten(java.nio.file.Path stateDir) {
+        return StatusBoard.load(stateDir);
+    }
+
+    /** What the agent running on this host (API on {@code listen}) says, if one answers within 2 s. */
+    public static Optional<AgentStatus> running(AgentConfig.HostPort listen) {
         // An agent listening on every address is reached on loopback.
         String host = listen.host().equals("0.0.0.0") || listen.host().equals("::") ? "127.0.0.1" : listen.host();
         URI uri = URI.create("http://" + new AgentConfig.HostPort(host, listen.port()) + "/v1/status");

@@ -53,6 +53,11 @@ public final class StateStore {
         return store;
     }
 
+    /** The state as stored, without opening it for a life or writing anything (facts show it as it is). */
+    public static java.util.Optional<HostState> peek(Path stateDir) {
+        return read(stateDir.resolve(FILE));
+    }
+
     public synchronized HostState get() {
         return state;
     }

@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * Drains this host's node through a manager, unless it is drained already. First it records which replicated
- * tasks run here (the wait step checks that each of them runs elsewhere) and that the drain is this shutdown's:
+ * tasks run here (the wait step checks that each of them runs elsewhere) and whose drain it is:
  * both are written before the drain, so a kill in between leaves nothing unowned.
  */
 public final class DrainStep implements Step {
@@ -29,11 +29,14 @@ public final class DrainStep implements Step {
     private final LocalEngine engine;
     private final SwarmManagers managers;
     private final StateStore state;
+    private final Hold.Holder holder;
 
-    public DrainStep(LocalEngine engine, SwarmManagers managers, StateStore state) {
+    /** {@code holder}: whose drain it is, recorded before it (shutdown's own, or an operator's through Ansible). */
+    public DrainStep(LocalEngine engine, SwarmManagers managers, StateStore state, Hold.Holder holder) {
         this.engine = engine;
         this.managers = managers;
         this.state = state;
+        this.holder = holder;
     }
 
     @Override
@@ -74,7 +77,7 @@ public final class DrainStep implements Step {
             return StepResult.unchanged("node " + nodeId + " is already drained", before);
         }
         if (!dryRun) {
-            state.update(s -> s.held(Hold.Holder.SHUTDOWN));
+            state.update(s -> s.held(holder));
             managers.updateNode(nodeId, spec -> spec.withAvailability(SwarmNodeAvailability.DRAIN));
         }
         return StepResult.changed((dryRun ? "would drain" : "drained") + " node " + nodeId, before,

@@ -7,8 +7,6 @@ import io.berth.agent.traffic.Traffic;
 import io.berth.config.AgentConfig;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -64,15 +62,14 @@ public final class Engine implements LocalEngine, AutoCloseable {
      * one call goes through the raw client. The token is read here, used once and never put in a message.
      */
     @Override
-    public void join(AgentConfig.HostPort joinAddr, Path tokenFile, String advertiseAddr, boolean held)
-            throws IOException {
-        String token = Files.readString(tokenFile).strip();
+    public void join(AgentConfig.HostPort joinAddr, JoinRequest request) throws IOException {
+        String token = request.token().read();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("ListenAddr", "0.0.0.0:2377");
-        body.put("AdvertiseAddr", advertiseAddr);
+        body.put("ListenAddr", request.listenAddr());
+        body.put("AdvertiseAddr", request.advertiseAddr());
         body.put("RemoteAddrs", List.of(joinAddr.toString()));
         body.put("JoinToken", token);
-        body.put("Availability", held ? "drain" : "active");
+        body.put("Availability", request.held() ? "drain" : "active");
         calls++;
         try {
             connection.send("POST", "/swarm/join", body);

@@ -9,7 +9,6 @@ import io.berth.config.AgentConfig.HostPort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,20 +25,15 @@ public final class JoinStep implements Step {
 
     private final LocalEngine engine;
     private final SwarmManagers managers;
-    private final List<HostPort> joinAddrs;
-    private final Path tokenFile;
-    private final String advertiseAddr;
+    private final JoinRequest request;
     private final boolean hold;
     private final StateStore state;
 
-    public JoinStep(LocalEngine engine, SwarmManagers managers, List<HostPort> joinAddrs, Path tokenFile,
-                    String advertiseAddr, boolean hold, StateStore state) {
+    public JoinStep(LocalEngine engine, SwarmManagers managers, JoinRequest request, StateStore state) {
         this.engine = engine;
         this.managers = managers;
-        this.joinAddrs = joinAddrs;
-        this.tokenFile = tokenFile;
-        this.advertiseAddr = advertiseAddr;
-        this.hold = hold;
+        this.request = request;
+        this.hold = request.held();
         this.state = state;
     }
 
@@ -72,7 +66,7 @@ public final class JoinStep implements Step {
         }
         Map<String, Object> before = Map.of("node", current.orElse("none"));
         if (dryRun) {
-            return StepResult.changed(leaving + "would join through " + joinAddrs.get(0)
+            return StepResult.changed(leaving + "would join through " + request.joinAddrs().get(0)
                     + (hold ? " held (drain)" : ""), before, Map.of("node", "new", "availability", hold ? "drain" : "active"));
         }
         if (!leaving.isEmpty()) {
@@ -83,7 +77,7 @@ public final class JoinStep implements Step {
         // that the next pass takes for an operator's.
         state.update(st -> hold ? st.held(Hold.Holder.JOIN) : st.released());
         // One attempt: a join that fails half way leaves the engine retrying in the background (state pending).
-        engine.join(through, tokenFile, advertiseAddr, hold);
+        engine.join(through, request);
         String nodeId = engine.nodeId().orElseThrow(
                 () -> new SwarmException("joined through " + through + " but the engine reports no node id", false));
         state.update(st -> st.withNode(nodeId));
@@ -106,7 +100,7 @@ public final class JoinStep implements Step {
      */
     private HostPort firstAnswering() throws SwarmException {
         List<String> dead = new ArrayList<>();
-        for (HostPort addr : joinAddrs) {
+        for (HostPort addr : request.joinAddrs()) {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(addr.host(), addr.port()), PROBE_TIMEOUT_MILLIS);
                 return addr;

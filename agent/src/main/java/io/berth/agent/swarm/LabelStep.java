@@ -4,23 +4,34 @@ import com.github.dockerjava.api.model.SwarmNode;
 import io.berth.agent.state.StateStore;
 import io.berth.agent.step.Step;
 import io.berth.agent.step.StepResult;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 
-/** Puts the configured labels and the host's identity label on its node, through a manager, unless they are there. */
+/** Changes a node's labels through a manager, unless they are as wanted already. */
 public final class LabelStep implements Step {
 
     private final SwarmManagers managers;
-    private final StateStore state;
-    private final Map<String, String> wanted;
+    private final Callable<String> nodeId;
+    private final LabelChange change;
 
-    /** {@code labels} are the configured ones; the identity label is added here. */
-    public LabelStep(SwarmManagers managers, StateStore state, Map<String, String> labels, String identity) {
+    /** A node's labels ({@code nodeId} answers which node when the step runs). */
+    public LabelStep(SwarmManagers managers, Callable<String> nodeId, LabelChange change) {
         this.managers = managers;
-        this.state = state;
-        TreeMap<String, String> all = new TreeMap<>(labels);
+        this.nodeId = nodeId;
+        this.change = change;
+    }
+
+    /** This host's node gets the configured {@code labels} and the host's identity label; others stay. */
+    public LabelStep(SwarmManagers managers, StateStore state, Map<String, String> labels, String identity) {
+        this(managers, () -> Swarm.currentNode(state), new LabelChange(withIdentity(labels, identity), false, List.of()));
+    }
+
+    private static Map<String, String> withIdentity(Map<String, String> labels, String identity) {
+        Map<String, String> all = new TreeMap<>(labels);
         all.put(Swarm.IDENTITY_LABEL, identity);
-        this.wanted = Map.copyOf(all);
+        return all;
     }
 
     @Override
@@ -30,18 +41,16 @@ public final class LabelStep implements Step {
 
     @Override
     public StepResult run(boolean dryRun) throws Exception {
-        String nodeId = Swarm.currentNode(state);
-        SwarmNode node = Swarm.require(managers, nodeId);
-        Map<String, String> current = node.getSpec().getLabels() == null ? Map.of() : node.getSpec().getLabels();
-        Map<String, String> merged = new TreeMap<>(current);
-        merged.putAll(wanted);
-        if (merged.equals(new TreeMap<>(current))) {
-            return StepResult.unchanged("labels already set on node " + nodeId, new TreeMap<>(current));
+        String id = nodeId.call();
+        SwarmNode node = Swarm.require(managers, id);
+        Map<String, String> current = new TreeMap<>(node.getSpec().getLabels() == null ? Map.of() : node.getSpec().getLabels());
+        Map<String, String> wanted = change.applyTo(current);
+        if (wanted.equals(current)) {
+            return StepResult.unchanged("labels already set on node " + id, current);
         }
         if (!dryRun) {
-            managers.updateNode(nodeId, spec -> spec.withLabels(merged));
+            managers.updateNode(id, spec -> spec.withLabels(wanted));
         }
-        return StepResult.changed((dryRun ? "would set" : "set") + " labels on node " + nodeId,
-                new TreeMap<>(current), merged);
+        return StepResult.changed((dryRun ? "would set" : "set") + " labels on node " + id, current, wanted);
     }
 }

@@ -4,7 +4,6 @@ import com.github.dockerjava.api.model.LocalNodeState;
 import com.github.dockerjava.api.model.SwarmInfo;
 import io.berth.config.AgentConfig;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /** This host's own Docker engine as the steps need it: its Swarm membership, join and leave. */
@@ -20,8 +19,8 @@ public interface LocalEngine {
                 ? Optional.ofNullable(swarm.getNodeID()) : Optional.empty();
     }
 
-    /** Joins as a worker through {@code joinAddr}, held out of scheduling ({@code drain}) when asked. */
-    void join(AgentConfig.HostPort joinAddr, Path tokenFile, String advertiseAddr, boolean held) throws IOException;
+    /** Joins as a worker through {@code joinAddr} (one of the request's), held out of scheduling when asked. */
+    void join(AgentConfig.HostPort joinAddr, JoinRequest request) throws IOException;
 
     /** Leaves the Swarm; {@code force} is needed (and dangerous) only on a manager. */
     void leave(boolean force) throws IOException;

@@ -126,6 +126,11 @@ public final class Managers implements SwarmManagers, AutoCloseable {
                 .findFirst();
     }
 
+    @Override
+    public List<SwarmNode> nodes() throws Exception {
+        return call(m -> m.client().listSwarmNodesCmd().exec());
+    }
+
     /** Through the raw API: docker-java's node filters do not cover labels. */
     @Override
     public List<SwarmNode> nodesLabelled(String key, String value) throws Exception {

@@ -14,6 +14,9 @@ public interface SwarmManagers {
     /** The node with exactly this id, if the Swarm still lists it. */
     Optional<SwarmNode> node(String id) throws Exception;
 
+    /** Every node the Swarm lists. */
+    List<SwarmNode> nodes() throws Exception;
+
     /** The nodes carrying label {@code key=value}, whatever their number in the Swarm. */
     List<SwarmNode> nodesLabelled(String key, String value) throws Exception;
 

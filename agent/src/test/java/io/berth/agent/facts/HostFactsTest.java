@@ -78,7 +78,7 @@ class HostFactsTest {
         assertEquals("127.0.0.0", ipv4.get("network"));
         assertEquals("8", ipv4.get("prefix"));
         assertEquals("loopback", ipv4.get("type"));
-        assertEquals("unknown", ipv4.get("gateway"));
+        assertEquals(HostFacts.UNKNOWN, ipv4.get("gateway"));
         assertInstanceOf(Number.class, ipv4.get("mtu"));
     }
 
@@ -97,7 +97,7 @@ class HostFactsTest {
         Map<?, ?> ipv4 = (Map<?, ?>) facts.get("ansible_default_ipv4");
         assertEquals(local.get()[0], ipv4.get("address"));
         assertEquals(local.get()[1], ipv4.get("interface"));
-        assertNotEquals("unknown", ipv4.get("netmask"));
+        assertNotEquals(HostFacts.UNKNOWN, ipv4.get("netmask"));
         assertTrue(((List<?>) facts.get("ansible_all_ipv4_addresses")).contains(local.get()[0]));
     }
 
@@ -116,7 +116,7 @@ class HostFactsTest {
         Map<?, ?> ipv4 = (Map<?, ?>) HostFacts.gather(stranger).get("ansible_default_ipv4");
         assertEquals(stranger, ipv4.get("address"));
         for (String field : List.of("interface", "gateway", "netmask", "network", "macaddress", "mtu")) {
-            assertEquals("unknown", ipv4.get(field), field);
+            assertEquals(HostFacts.UNKNOWN, ipv4.get(field), field);
         }
     }
 
@@ -125,7 +125,7 @@ class HostFactsTest {
         Map<?, ?> ipv4 = (Map<?, ?>) HostFacts.gather(null).get("ansible_default_ipv4");
         Map<String, String> gateways = HostFacts.defaultGateways();
         if (gateways.isEmpty()) {
-            assertEquals("unknown", ipv4.get("interface"));
+            assertEquals(HostFacts.UNKNOWN, ipv4.get("interface"));
         } else {
             String nif = (String) ipv4.get("interface");
             assertEquals(gateways.get(nif), ipv4.get("gateway"));

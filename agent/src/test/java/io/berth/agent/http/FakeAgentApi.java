@@ -42,7 +42,7 @@ final class FakeAgentApi implements AgentApi {
 
     @Override
     public Map<String, Object> facts() {
-        return Map.of("ansible_hostname", "w1", "ansible_processor_vcpus", 2, "berth_hw_uuid", "unknown");
+        return Map.of("ansible_hostname", "w1", "ansible_processor_vcpus", 2, "berth_hw_uuid", "NA");
     }
 
     @Override

@@ -91,7 +91,8 @@ final class FakeSwarm implements LocalEngine, SwarmManagers {
     }
 
     @Override
-    public void join(AgentConfig.HostPort joinAddr, Path tokenFile, String advertiseAddr, boolean held) {
+    public void join(AgentConfig.HostPort joinAddr, JoinRequest request) {
+        boolean held = request.held();
         beforeChange.run();
         String id = "new" + ++joined;
         calls.add("join " + (held ? "held" : "active"));
@@ -112,6 +113,13 @@ final class FakeSwarm implements LocalEngine, SwarmManagers {
     public Optional<SwarmNode> node(String id) throws Exception {
         managers();
         return Optional.ofNullable(nodes.get(id));
+    }
+
+    @Override
+    public List<SwarmNode> nodes() throws Exception {
+        managers();
+        calls.add("nodes");
+        return List.copyOf(nodes.values());
     }
 
     @Override

@@ -52,8 +52,8 @@ class SwarmStepsTest {
     }
 
     private JoinStep join(boolean hold) {
-        return new JoinStep(swarm, swarm, List.of(new HostPort("127.0.0.1", joinPort.getLocalPort())),
-                Path.of("/nonexistent/token"), "10.0.0.5", hold, state);
+        return new JoinStep(swarm, swarm, new JoinRequest(List.of(new HostPort("127.0.0.1", joinPort.getLocalPort())),
+                JoinToken.file(Path.of("/nonexistent/token")), "10.0.0.5", JoinRequest.DEFAULT_LISTEN_ADDR, hold), state);
     }
 
     private ActivateStep activate(Optional<String> recordProblem, long waitMillis) {
@@ -166,7 +166,7 @@ class SwarmStepsTest {
         swarm.tasks.add(FakeSwarm.task("t1", "web", 1, "n1"));
         swarm.tasks.add(FakeSwarm.task("t2", "web", 2, "n2"));
         swarm.tasks.add(FakeSwarm.task("t3", "agent", 0, "n1")); // a global task: slot 0, nothing to move
-        assertTrue(new DrainStep(swarm, swarm, state).run(false).changed());
+        assertTrue(new DrainStep(swarm, swarm, state, Hold.Holder.SHUTDOWN).run(false).changed());
         HostState before = seenBeforeChange.get(0);
         assertEquals(Hold.Holder.SHUTDOWN, before.hold().by(), "the hold was written before the drain");
         assertEquals(List.of(new MovingTask("web", 1, "t1")), before.moving());
@@ -178,7 +178,7 @@ class SwarmStepsTest {
         swarm.inSwarm("n1", SwarmNodeAvailability.ACTIVE);
         state.update(s -> s.withNode("n1"));
         swarm.engineDown = true;
-        assertTrue(new DrainStep(swarm, swarm, state).run(false).changed());
+        assertTrue(new DrainStep(swarm, swarm, state, Hold.Holder.SHUTDOWN).run(false).changed());
         assertEquals(List.of("update n1"), swarm.calls);
     }
 
@@ -186,7 +186,7 @@ class SwarmStepsTest {
     void aRerunOfADrainedNodeKeepsWhatTheFirstRunFound() throws Exception {
         swarm.inSwarm("n1", SwarmNodeAvailability.DRAIN);
         state.update(s -> s.withMoving(List.of(new MovingTask("web", 3, "t9"))));
-        assertFalse(new DrainStep(swarm, swarm, state).run(false).changed());
+        assertFalse(new DrainStep(swarm, swarm, state, Hold.Holder.SHUTDOWN).run(false).changed());
         assertEquals(List.of(new MovingTask("web", 3, "t9")), state.get().moving());
     }
 
@@ -268,8 +268,8 @@ class SwarmStepsTest {
     void aDryRunChangesNothing() throws Exception {
         swarm.inSwarm("n1", SwarmNodeAvailability.ACTIVE);
         swarm.tasks.add(FakeSwarm.task("t1", "web", 1, "n1"));
-        assertTrue(new DrainStep(swarm, swarm, state).run(true).changed());
-        assertTrue(new LeaveStep(swarm, false).run(true).changed());
+        assertTrue(new DrainStep(swarm, swarm, state, Hold.Holder.SHUTDOWN).run(true).changed());
+        assertTrue(new LeaveStep(swarm, state, false).run(true).changed());
         assertEquals(List.of(), swarm.calls);
         assertEquals(List.of(), state.get().moving());
     }
