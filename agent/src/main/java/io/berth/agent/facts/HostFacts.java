@@ -134,7 +134,7 @@ public final class HostFacts {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("year", fmt(now, "yyyy"));
         d.put("month", fmt(now, "MM"));
-        d.put("weekday", fmt(now, "EEEE"));
+        d.put("weekday", now.getDayOfWeek().getDisplayName(java.time.format.TextStyle.FULL, Locale.ENGLISH));
         d.put("weekday_number", String.valueOf(now.getDayOfWeek().getValue() % 7));
         d.put("weeknumber", String.format(Locale.ROOT, "%02d", (now.getDayOfYear() + 6 - (now.getDayOfWeek().getValue() - 1)) / 7));
         d.put("day", fmt(now, "dd"));
@@ -227,11 +227,17 @@ public final class HostFacts {
     }
 
     private static void network(List<NetworkIF> ifs, String advertised, Map<String, Object> f) throws Exception {
-        f.put("ansible_all_ipv4_addresses", ifs.stream().flatMap(nif -> Arrays.stream(nif.getIPv4addr()))
-                .filter(a -> !a.startsWith("127.")).toList()); // as Ansible: no loopback addresses
-        try (var names = Files.list(Path.of("/sys/class/net"))) { // Ansible lists down interfaces too
-            f.put("ansible_interfaces", names.map(n -> n.getFileName().toString()).sorted().toList());
+        // Both in the kernel's order of /sys/class/net, as Ansible lists them (it walks that directory unsorted).
+        List<String> names;
+        try (var listed = Files.list(Path.of("/sys/class/net"))) { // Ansible lists down interfaces too
+            names = listed.map(n -> n.getFileName().toString()).toList();
         }
+        f.put("ansible_interfaces", names);
+        f.put("ansible_all_ipv4_addresses", ifs.stream()
+                .sorted(Comparator.comparingInt(nif -> names.indexOf(nif.getName()) < 0 ? Integer.MAX_VALUE
+                        : names.indexOf(nif.getName())))
+                .flatMap(nif -> Arrays.stream(nif.getIPv4addr()))
+                .filter(a -> !a.startsWith("127.")).toList()); // as Ansible: no loopback addresses
         Map<String, String> gateways = defaultGateways();
         String want = advertised == null ? "" : advertised.trim();
         for (NetworkIF nif : ifs) {
