@@ -227,12 +227,13 @@ public final class HostFacts {
     }
 
     private static void network(List<NetworkIF> ifs, String advertised, Map<String, Object> f) throws Exception {
-        // Both in the kernel's order of /sys/class/net, as Ansible lists them (it walks that directory unsorted).
+        // Addresses in the kernel's order of /sys/class/net (Ansible walks it unsorted); interface names sorted
+        // (Ansible's come out of a set: no order to copy).
         List<String> names;
         try (var listed = Files.list(Path.of("/sys/class/net"))) { // Ansible lists down interfaces too
             names = listed.map(n -> n.getFileName().toString()).toList();
         }
-        f.put("ansible_interfaces", names);
+        f.put("ansible_interfaces", names.stream().sorted().toList());
         f.put("ansible_all_ipv4_addresses", ifs.stream()
                 .sorted(Comparator.comparingInt(nif -> names.indexOf(nif.getName()) < 0 ? Integer.MAX_VALUE
                         : names.indexOf(nif.getName())))
