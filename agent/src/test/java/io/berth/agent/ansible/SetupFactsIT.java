@@ -47,7 +47,8 @@ class SetupFactsIT {
 
     private JsonNode ansibleSetup(String args) throws Exception {
         String out = run(Map.of("ANSIBLE_HOME", dir.resolve("ansible").toString(), "ANSIBLE_LOCAL_TEMP",
-                        dir.resolve("ansible/tmp").toString(), "ANSIBLE_LOCALHOST_WARNING", "false"),
+                        dir.resolve("ansible/tmp").toString(), "ANSIBLE_REMOTE_TEMP", dir.resolve("ansible/remote").toString(),
+                        "ANSIBLE_LOCALHOST_WARNING", "false"),
                 "ansible", "localhost", "-c", "local", "-m", "setup", "-a", args);
         return JSON.readTree(out.substring(out.indexOf('{'))).path("ansible_facts");
     }
