@@ -51,10 +51,11 @@ public final class HostFacts {
         this.advertisedAddress = advertisedAddress;
     }
 
-    /** The cached facts, gathered on first use. */
+    /** The cached facts, gathered on first use; the clock (ansible_date_time) is read each time. */
     public Map<String, Object> facts() {
-        Map<String, Object> facts = cached;
-        return facts != null ? facts : refresh();
+        Map<String, Object> facts = new TreeMap<>(cached != null ? cached : refresh());
+        facts.put("ansible_date_time", dateTime(java.time.ZonedDateTime.now()));
+        return Collections.unmodifiableMap(facts);
     }
 
     /** Gathers the facts again and caches them. */
