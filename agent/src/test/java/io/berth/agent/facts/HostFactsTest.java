@@ -144,12 +144,16 @@ class HostFactsTest {
     }
 
     @Test
-    void cacheServesTheSameMapUntilRefresh() {
+    void cacheServesTheSameGatheringUntilRefreshButTheClockIsAlwaysNow() throws Exception {
         HostFacts facts = new HostFacts("127.0.0.1");
         Map<String, Object> first = facts.facts();
-        assertSame(first, facts.facts());
+        Thread.sleep(5);
+        Map<String, Object> second = facts.facts();
+        assertEquals(first.get("berth_facts_gathered_at"), second.get("berth_facts_gathered_at"), "gathered once");
+        assertNotEquals(((Map<?, ?>) first.get("ansible_date_time")).get("iso8601_micro"),
+                ((Map<?, ?>) second.get("ansible_date_time")).get("iso8601_micro"), "the clock is read each time");
         Map<String, Object> again = facts.refresh();
-        assertSame(again, facts.facts());
+        assertNotEquals(first.get("berth_facts_gathered_at"), again.get("berth_facts_gathered_at"), "refresh gathers anew");
         assertEquals(first.keySet(), again.keySet());
     }
 
