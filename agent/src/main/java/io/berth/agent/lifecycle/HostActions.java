@@ -14,7 +14,6 @@ import io.berth.agent.swarm.AvailabilityStep;
 import io.berth.agent.swarm.DrainStep;
 import io.berth.agent.swarm.JoinRequest;
 import io.berth.agent.swarm.JoinStep;
-import io.berth.agent.swarm.JoinToken;
 import io.berth.agent.swarm.LeaveStep;
 import io.berth.agent.swarm.RemoveNodeStep;
 import io.berth.agent.swarm.WaitTasksStep;
@@ -96,13 +95,6 @@ public final class HostActions {
         });
     }
 
-    /** The configured way to join, as boot joins. */
-    public static JoinRequest configuredJoin(Session s, boolean held) {
-        AgentConfig.Swarm swarm = s.config().swarm();
-        return new JoinRequest(swarm.joinAddrs(), JoinToken.file(swarm.joinTokenFile()), s.host().address(),
-                JoinRequest.DEFAULT_LISTEN_ADDR, held);
-    }
-
     /** Leaves the Swarm and removes the node through a manager, undrained: handed over as a shutdown is. */
     public static Done leave(AgentConfig config, boolean dryRun, boolean force) throws Exception {
         return handedOver(config, dryRun, "leave", force, Instant.now().plus(LOCK_WAIT), s -> List.of(
@@ -177,8 +169,8 @@ public final class HostActions {
         List<StepsRunner.Planned> plan = planner.plan(session);
         session.state().update(st -> st.begin(action));
         List<StepsRunner.Outcome> outcomes = new StepsRunner(session.state(), dryRun).run(plan);
-        Done done = new Done(action, outcomes, Optional.empty(), "");
-        if (done.ok() && !dryRun) {
+        boolean allOk = outcomes.stream().allMatch(o -> o.status() == StepsRunner.Status.OK);
+        if (allOk && !dryRun) {
             session.state().update(st -> st.completed());
         }
         return new Done(action, outcomes, Optional.empty(), session.calls());
